@@ -1,0 +1,270 @@
+"""Who speaks: read a speaker's noun phrase and resolve it to one source per article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import (
+    HONORIFICS,
+    MONTHS,
+    NEUTER_PRONOUNS,
+    ORGANISATION_WORDS,
+    PERSONAL_PRONOUNS,
+    PLACE_PHRASES,
+    PLACES,
+    TITLE_WORDS,
+    UNNAMED_HEADS,
+    WEEKDAYS,
+)
+from .sentences import Sentence
+from .types import Source, SourceKind
+
+PRONOUN = "pronoun"
+_ARTICLES = ("a ", "an ", "the ")
+_NAME_PARTICLES = frozenset("al bin ibn de del della di da dos du la le van von der den el ben abu".split())
+_CALENDAR = frozenset(WEEKDAYS + MONTHS)
+_PARTICLE = r"(?:al|el|bin|ibn|de|van|von|da|du|la|le)(?:-[A-Z][\w'’-]*)?\b"
+_NAME_RUN = re.compile(rf"(?<![\w.'’-])(?:[A-Z][\w'’.-]*|{_PARTICLE})(?:\s+(?:[A-Z][\w'’.-]*|{_PARTICLE}))+")
+_LEADER_TITLES = ("prime minister", "president", "chancellor", "premier", "leader")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
+def _clean(token: str) -> str:
+    return token.strip(",.;:()\"“”'’").lower()
+
+
+def _is_name_token(token: str) -> bool:
+    bare = _clean(token)
+    if not bare:
+        return False
+    if bare.split("-")[0] in _NAME_PARTICLES:
+        return True
+    return (
+        token[0].isupper()
+        and bare not in TITLE_WORDS
+        and bare not in ORGANISATION_WORDS
+        and bare not in PLACES
+        and bare not in _CALENDAR
+        and not any(char.isdigit() for char in bare)
+        and "." not in bare.rstrip(".")
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a speaker phrase says about its source."""
+
+    name: str
+    kind: str
+    role: str = ""
+
+
+def read_phrase(phrase: str) -> Reading | None:
+    """Read a speaker noun phrase: ``Prime Minister Justin Trudeau`` -> Justin Trudeau, Prime Minister."""
+    phrase = phrase.strip(' ,;:"“”')
+    if not phrase:
+        return None
+    lowered = phrase.lower()
+    if lowered in PERSONAL_PRONOUNS or lowered in NEUTER_PRONOUNS or lowered in ("i", "we"):
+        return Reading(lowered, PRONOUN)
+    bare = lowered[4:] if lowered.startswith("the ") else lowered
+    if bare in PLACES or bare in PLACE_PHRASES:
+        return Reading(phrase[4:] if lowered.startswith("the ") else phrase, SourceKind.ORGANISATION)
+    if " and " in phrase and phrase[0].isupper():
+        parts = [read_phrase(part) for part in re.split(r",\s*|\s+and\s+", phrase)]
+        if all(part and part.kind != PRONOUN for part in parts):
+            kind = SourceKind.PERSON if all(p.kind == SourceKind.PERSON for p in parts) else SourceKind.ORGANISATION
+            return Reading(phrase[4:] if lowered.startswith("the ") else phrase, kind)
+    tokens = phrase.split()
+    run_start = len(tokens)
+    while run_start > 0 and _is_name_token(tokens[run_start - 1]):
+        run_start -= 1
+    while run_start < len(tokens) and _clean(tokens[run_start]).split("-")[0] in _NAME_PARTICLES:
+        run_start += 1
+    if run_start < len(tokens):
+        name = " ".join(tokens[run_start:])
+        role_tokens = [t for t in tokens[:run_start] if _clean(t) not in HONORIFICS]
+        if role_tokens and _clean(role_tokens[0]) in ("a", "an", "the"):
+            role_tokens = role_tokens[1:]
+        role = " ".join(role_tokens)
+        if role.endswith("’s") or role.endswith("'s"):
+            return None
+        return Reading(name, SourceKind.PERSON, role)
+    head = _clean(tokens[-1])
+    capitalised = [t for t in tokens if t[0].isupper()]
+    has_org_word = any(_clean(t) in ORGANISATION_WORDS for t in tokens)
+    if tokens[-1][0].islower() and head in UNNAMED_HEADS:
+        return Reading(phrase, SourceKind.UNNAMED)
+    if has_org_word and tokens[-1][0].isupper():
+        start = len(tokens) - 1
+        while start > 0 and tokens[start - 1][0].isupper() and _clean(tokens[start - 1]) not in TITLE_WORDS:
+            start -= 1
+        while start > 0 and _clean(tokens[start - 1]) in ORGANISATION_WORDS | PLACES:
+            start -= 1
+        role = " ".join(tokens[:start])
+        if role.lower() in ("the", "a", "an"):
+            role = ""
+        return Reading(" ".join(tokens[start:]), SourceKind.ORGANISATION, role)
+    if head in UNNAMED_HEADS or (not capitalised or capitalised == tokens[:1]) and len(tokens) <= 6:
+        name = phrase
+        return Reading(name, SourceKind.UNNAMED if not has_org_word else SourceKind.ORGANISATION)
+    if all(t[0].isupper() or _clean(t) in ("of", "and", "for", "the") for t in tokens):
+        return Reading(phrase[4:] if lowered.startswith("the ") else phrase, SourceKind.ORGANISATION)
+    return None
+
+
+@dataclass
+class Entity:
+    """A source while the article is read; its final name is settled in ``SourceRegistry.sources``."""
+
+    name: str
+    kind: str
+    role: str = ""
+    forms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    position: int
+    entity: Entity
+    subject: bool
+
+
+class SourceRegistry:
+    """The sources of one article: merges surnames into full names and resolves pronouns."""
+
+    def __init__(self, text: str, sentences: list[Sentence]):
+        self._text = text
+        self._entities: list[Entity] = []
+        self._by_key: dict[str, Entity] = {}
+        self._mentions: list[_Mention] = []
+        self._persons_by_token: dict[str, Entity] = {}
+        self._statements: list[tuple[int, int, Entity]] = []
+        for sentence in sentences:
+            self._scan_names(sentence)
+        self._mentions.sort(key=lambda mention: mention.position)
+
+    def _scan_names(self, sentence: Sentence) -> None:
+        for match in _NAME_RUN.finditer(sentence.text):
+            tokens = match.group().split()
+            tokens[-1] = _POSSESSIVE_END.sub("", tokens[-1])
+            start = 0
+            while start < len(tokens) and not _is_name_token(tokens[start]):
+                start += 1
+            name_tokens = tokens[start:]
+            if len(name_tokens) < 2 or not all(_is_name_token(t) for t in name_tokens):
+                continue
+            if name_tokens[0][0].islower():
+                continue
+            before = sentence.text[: match.start()].rstrip()
+            entity = self._person(" ".join(name_tokens), " ".join(tokens[:start]))
+            subject = not before or before.endswith(",") or before.endswith(" and")
+            self._mentions.append(_Mention(sentence.start + match.start(), entity, subject))
+
+    def _person(self, name: str, role: str) -> Entity:
+        surname = name.split()[-1].lower()
+        entity = self._persons_by_token.get(surname)
+        if entity is None or (
+            entity.name.split()[0] != name.split()[0] and len(name.split()) > 1 < len(entity.name.split())
+        ):
+            entity = Entity(name, SourceKind.PERSON, role)
+            self._entities.append(entity)
+            for token in name.lower().split():
+                self._persons_by_token.setdefault(token, entity)
+            self._persons_by_token[surname] = entity
+        elif len(name) > len(entity.name):
+            entity.forms.append(entity.name)
+            entity.name = name
+        if name != entity.name and name not in entity.forms:
+            entity.forms.append(name)
+        if role and not entity.role:
+            entity.role = role
+        return entity
+
+    def resolve(self, phrase: str, position: int, role: str = "") -> Entity | None:
+        """The source a speaker phrase at ``position`` refers to, registering it when new."""
+        reading = read_phrase(phrase)
+        if reading is None:
+            return None
+        if reading.kind == PRONOUN:
+            return self._antecedent(reading.name, position)
+        role = role or reading.role
+        if reading.kind == SourceKind.PERSON:
+            if len(reading.name.split()) == 1:
+                entity = self._persons_by_token.get(reading.name.lower())
+                if entity is None:
+                    kind = SourceKind.ORGANISATION if reading.name.lower() in PLACES else SourceKind.PERSON
+                    entity = self._body(reading.name, kind)
+                if role and not entity.role:
+                    entity.role = role
+            else:
+                entity = self._person(reading.name, role)
+        else:
+            entity = self._body(reading.name, reading.kind, role)
+        if phrase != entity.name and phrase not in entity.forms:
+            entity.forms.append(phrase)
+        self._remember(position, entity)
+        return entity
+
+    def _body(self, name: str, kind: str, role: str = "") -> Entity:
+        key = name.lower().removeprefix("the ")
+        entity = self._by_key.get(key)
+        if entity is None:
+            entity = Entity(name, kind, role)
+            self._by_key[key] = entity
+            self._entities.append(entity)
+        return entity
+
+    def _remember(self, position: int, entity: Entity) -> None:
+        self._mentions.append(_Mention(position, entity, True))
+        self._mentions.sort(key=lambda mention: mention.position)
+
+    def _antecedent(self, pronoun: str, position: int) -> Entity | None:
+        wants_person = pronoun in PERSONAL_PRONOUNS or pronoun == "i"
+        fallback = None
+        for mention in reversed(self._mentions):
+            if mention.position >= position:
+                continue
+            is_person = mention.entity.kind == SourceKind.PERSON
+            if is_person != wants_person:
+                continue
+            if mention.subject:
+                return mention.entity
+            fallback = fallback or mention.entity
+        return fallback
+
+    def mention(self, position: int, entity: Entity) -> None:
+        """Note that ``entity`` is the subject of a clause at ``position`` (for later pronouns)."""
+        self._remember(position, entity)
+
+    def note_statements(self, statements: list[tuple[int, int, Entity]]) -> None:
+        """Remember which source speaks where, so that "we" inside a quotation finds its speaker."""
+        self._statements = sorted(statements, key=lambda statement: statement[0])
+
+    def speaker_at(self, position: int) -> Entity | None:
+        """The speaker of the statement covering ``position``, if any."""
+        for start, end, entity in self._statements:
+            if start <= position < end:
+                return entity
+        return None
+
+    def government_of(self, entity: Entity) -> tuple[str, ...]:
+        """For a head of government, the country the article has speak as a body ("Canada")."""
+        role = entity.role.lower()
+        if entity.kind != SourceKind.PERSON or not any(title in role for title in _LEADER_TITLES):
+            return ()
+        for other in self._entities:
+            if other.kind == SourceKind.ORGANISATION and other.name.lower() in PLACES:
+                return (other.name,)
+        return ()
+
+    def sources(self, used: set[int]) -> tuple[Source, ...]:
+        """The final sources, limited to the entities (by ``id``) that some item refers to."""
+        out = []
+        for entity in self._entities:
+            if id(entity) not in used:
+                continue
+            aliases = tuple(form for form in dict.fromkeys(entity.forms) if form != entity.name)
+            out.append(Source(entity.name, entity.kind, entity.role, aliases))
+        return tuple(out)

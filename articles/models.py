@@ -1,0 +1,515 @@
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Func, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length, TruncMonth
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .importing.dateline import derive_headline, parse_dateline
+from .importing.records import ArticleRecord
+from .search import SearchableQuerySet
+
+WHITESPACE = re.compile(r"\s+")
+NOT_A_WORD = re.compile(r"[^\w\s]")
+
+
+def body_fingerprint(body: str) -> str:
+    """The same story with other line breaks or spacing has the same fingerprint."""
+    normalised = WHITESPACE.sub(" ", unicodedata.normalize("NFKC", body)).strip().casefold()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def alias_key(name: str) -> str:
+    """The form under which a name is looked up: "the State Department" finds "State Department"."""
+    folded = NOT_A_WORD.sub(" ", unicodedata.normalize("NFKC", name).casefold())
+    words = folded.split()
+    if words and words[0] in {"the", "a", "an"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
+    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
+    taken = model.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    taken = set(taken.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Outlet(models.Model):
+    class Display(models.TextChoices):
+        FULL_TEXT = "full", "Full text"
+        EXCERPT = "excerpt", "Excerpt with a link to the original"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    website = models.URLField(blank=True)
+    display = models.CharField(
+        max_length=10,
+        choices=Display,
+        default=Display.FULL_TEXT,
+        help_text="Whether readers see the whole story, or an excerpt where the licence forbids republishing.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Outlet, self.name)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(SearchableQuerySet):
+    search_fields = ("headline", "body")
+
+    def published(self):
+        """Articles readers may see."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def quoting(self, speaker):
+        """Articles in which ``speaker`` is quoted."""
+        return self.filter(quotes__speaker=speaker).distinct()
+
+    def import_record(self, record: ArticleRecord, *, draft: bool = False, default_outlet: str = "") -> ImportOutcome:
+        """Create or revise the article a record describes; a story already held is left as it is.
+
+        A record is the same story as an article when it has the article's id or URL (a re-issued or
+        corrected story, which becomes a new revision) or the same text. Fields an editor changed are
+        never overwritten. Call it inside a transaction.
+        """
+        fingerprint = body_fingerprint(record.body)
+        article = self.match_record(record, fingerprint)
+        values = article_values(record, default_outlet)
+        if article is None:
+            status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
+            article = Article(**values, external_id=record.external_id or None, status=status)
+            try:
+                with transaction.atomic():
+                    article.save()
+            except IntegrityError:
+                # Another importer stored the same story since match_record() looked.
+                article = self.match_record(record, fingerprint)
+                if article is None:
+                    raise
+                return ImportOutcome(article, ImportOutcome.UNCHANGED)
+            return ImportOutcome(article, ImportOutcome.CREATED)
+        named_by_record = (record.external_id and record.external_id == article.external_id) or (
+            record.url and record.url == article.source_url
+        )
+        if not named_by_record:
+            # The same text under another id or URL: a copy of a story already held.
+            return ImportOutcome(article, ImportOutcome.UNCHANGED)
+        kept = set(article.edited_fields)
+        if article.fingerprint == fingerprint:
+            kept.add("body")  # only spacing differs
+        if "headline" in kept:
+            kept.add("headline_derived")
+        changes = {
+            name: value for name, value in values.items() if name not in kept and getattr(article, name) != value
+        }
+        if not changes:
+            return ImportOutcome(article, ImportOutcome.UNCHANGED)
+        ArticleRevision.objects.create(
+            article=article, number=article.revision, headline=article.headline, body=article.body
+        )
+        for name, value in changes.items():
+            setattr(article, name, value)
+        article.revision += 1
+        article.save()
+        return ImportOutcome(article, ImportOutcome.UPDATED, body_changed="body" in changes)
+
+    def match_record(self, record: ArticleRecord, fingerprint: str):
+        """The held article that a record is a version of, or None."""
+        identity = Q(fingerprint=fingerprint)
+        if record.external_id:
+            identity |= Q(external_id=record.external_id)
+        if record.url:
+            identity |= Q(source_url=record.url)
+        candidates = list(self.filter(identity).select_related("outlet"))
+        # An id or URL names the story even when its text has since been corrected.
+        candidates.sort(key=lambda a: (a.external_id != (record.external_id or None), a.fingerprint != fingerprint))
+        return candidates[0] if candidates else None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    CREATED, UPDATED, UNCHANGED = "imported", "updated", "unchanged"
+
+    article: Article
+    action: str
+    body_changed: bool = True
+
+    @property
+    def needs_extraction(self) -> bool:
+        return self.action == self.CREATED or (self.action == self.UPDATED and self.body_changed)
+
+
+def article_values(record: ArticleRecord, default_outlet: str) -> dict:
+    """The Article fields a record sets."""
+    dateline = parse_dateline(record.body)
+    outlet_name = record.outlet or (dateline.outlet if dateline else "") or default_outlet
+    outlet = None
+    if outlet_name:
+        outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or Outlet.objects.create(name=outlet_name)
+    return {
+        "headline": record.headline or derive_headline(record.body),
+        "headline_derived": not record.headline,
+        "outlet": outlet,
+        "place": dateline.place if dateline else "",
+        "published": record.published,
+        "subject": record.subject,
+        "body": record.body,
+        "source_url": record.url,
+    }
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        DRAFT = "draft", "Draft"
+
+    # Fields an import may set; an editor's change to any of them is kept on re-import.
+    IMPORTED_FIELDS = ("headline", "headline_derived", "outlet", "place", "published", "subject", "body", "source_url")
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
+    headline = models.CharField(max_length=300)
+    headline_derived = models.BooleanField(
+        default=False, help_text="The story came without a headline; this one is its first sentence."
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    place = models.CharField(max_length=100, blank=True, help_text="The dateline's place, e.g. Vancouver.")
+    published = models.DateField(null=True, blank=True, help_text="Empty for an undated story.")
+    subject = models.CharField(max_length=60, blank=True)
+    body = models.TextField(help_text="The story exactly as imported.")
+    source_url = models.URLField(max_length=500, blank=True)
+    external_id = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, help_text="The record's id in the file it came from."
+    )
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    edited_fields = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Fields an editor changed; imports leave them alone."
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [
+            models.Index(fields=["-published", "-id"], name="article_newest"),
+            models.Index(fields=["subject"], name="article_subject"),
+            models.Index(fields=["place"], name="article_place"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source_url"], condition=~Q(source_url=""), name="article_unique_url"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = body_fingerprint(self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class ArticleRevision(models.Model):
+    """The text an article had before a re-issued or corrected story replaced it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    headline = models.CharField(max_length=300)
+    body = models.TextField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number")]
+
+    def __str__(self):
+        return f"{self.article} (revision {self.number})"
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def named(self):
+        """People and bodies, which are shared across articles."""
+        return self.exclude(kind=Speaker.Kind.UNNAMED)
+
+    def search(self, text: str):
+        """Speakers whose name or one of whose aliases holds ``text``."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+
+    def with_counts(self):
+        """Annotate ``quote_count`` and ``pledge_count``: the speaker's published quotes and pledges."""
+        from pledges.models import Pledge  # pledges.models imports this module
+
+        return self.annotate(
+            quote_count=count_of(Quote.objects.published().filter(speaker=OuterRef("pk"))),
+            pledge_count=count_of(Pledge.objects.published().for_speaker(OuterRef("pk"))),
+        )
+
+    def public(self):
+        """Speakers readers may see: those with a published quote or pledge, annotated with_counts()."""
+        return self.with_counts().filter(Q(quote_count__gt=0) | Q(pledge_count__gt=0))
+
+
+def count_of(queryset) -> Coalesce:
+    """The number of rows in ``queryset`` as a subquery; unlike Count() over joins, two never multiply."""
+    counted = queryset.order_by().annotate(count=Func("pk", function="COUNT")).values("count")
+    return Coalesce(Subquery(counted), 0)
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation or government"
+        UNNAMED = "unnamed", "Unnamed source"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=15, choices=Kind, default=Kind.PERSON)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="unnamed_sources",
+        help_text="The article an unnamed source belongs to; empty for people and bodies.",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9]\d*$", "A Wikidata ID looks like Q12345.")],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="unnamed") & Q(article__isnull=False))
+                | (~Q(kind="unnamed") & Q(article__isnull=True)),
+                name="speaker_unnamed_belongs_to_article",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "name"], condition=Q(kind="unnamed"), name="speaker_unique_unnamed_per_article"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:speaker_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Speaker, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class SpeakerAlias(models.Model):
+    """A name under which a person or body is found across articles; each leads to one speaker."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "speaker aliases"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.speaker_id and self.speaker.kind == Speaker.Kind.UNNAMED:
+            raise ValidationError("Unnamed sources belong to one article and take no aliases.")
+        taken = SpeakerAlias.objects.filter(key=alias_key(self.name)).exclude(pk=self.pk).first()
+        if taken:
+            raise ValidationError({"name": f"{self.name!r} already names {taken.speaker}."})
+
+    def save(self, *args, **kwargs):
+        self.key = alias_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Origin(models.TextChoices):
+    EXTRACTOR = "extractor", "Found by the extractor"
+    EDITOR = "editor", "Added by an editor"
+
+
+class Review(models.TextChoices):
+    UNREVIEWED = "unreviewed", "Not yet reviewed"
+    APPROVED = "approved", "Approved"
+    EDITED = "edited", "Edited"
+    REJECTED = "rejected", "Rejected"
+
+
+class ExtractedItemQuerySet(SearchableQuerySet):
+    search_fields = ("text",)
+
+    def published(self):
+        """Items readers may see: from published articles, not rejected by an editor."""
+        return self.filter(article__status=Article.Status.PUBLISHED).exclude(review=Review.REJECTED)
+
+    def awaiting_review(self):
+        """Machine-found items no editor has looked at."""
+        return self.filter(review=Review.UNREVIEWED)
+
+
+class ExtractedItem(models.Model):
+    """What quotes and pledges share: a span of an article, who found it, and its review."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="%(class)ss")
+    text = models.TextField(help_text="The words as written in the article.")
+    start = models.PositiveIntegerField(help_text="Offset of the first character in the article body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+    cue = models.CharField(max_length=100, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.EDITOR)
+    review = models.CharField(max_length=12, choices=Review, default=Review.UNREVIEWED, db_index=True)
+    review_note = models.TextField(blank=True, help_text="Why it was rejected or edited.")
+    confidence = models.FloatField(null=True, blank=True)
+    method = models.CharField(max_length=60, blank=True, help_text="The extraction rule that found it.")
+    # The span the extractor found, kept when an editor moves the offsets, so that a re-run
+    # recognises the item and never adds it again.
+    extraction_key = models.CharField(max_length=40, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def span_constraints(prefix: str) -> list:
+        return [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")) & Q(end=F("start") + Length("text")),
+                name=f"{prefix}_span_matches_text",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "extraction_key"],
+                condition=Q(extraction_key__isnull=False),
+                name=f"{prefix}_unique_extraction",
+            ),
+        ]
+
+    @property
+    def is_unreviewed_machine_item(self) -> bool:
+        return self.origin == Origin.EXTRACTOR and self.review == Review.UNREVIEWED
+
+    def clean(self):
+        body = self.article.body if self.article_id else None
+        if body is None or self.start is None or self.end is None:
+            return
+        if self.end > len(body):
+            raise ValidationError({"end": f"The article is only {len(body)} characters long."})
+        if body[self.start : self.end] != self.text:
+            raise ValidationError({"text": "The text must be the article's words between the two offsets."})
+
+
+class QuoteQuerySet(ExtractedItemQuerySet):
+    def for_speaker(self, speaker):
+        """Quotes said by ``speaker``."""
+        return self.filter(speaker=speaker)
+
+    def per_month(self):
+        """Quote counts by month of publication, oldest first; quotes from undated articles are left out."""
+        return (
+            self.filter(article__published__isnull=False)
+            .annotate(month=TruncMonth("article__published"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("month")
+        )
+
+    def roles(self):
+        """The roles these quotes give their speakers as written, each with its first and last date."""
+        return (
+            self.exclude(speaker_role="")
+            .values("speaker_role")
+            .annotate(first=Min("article__published"), last=Max("article__published"), count=Count("pk"))
+            .order_by("first", "speaker_role")
+        )
+
+
+class Quote(ExtractedItem):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct"
+        INDIRECT = "indirect", "Reported"
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="quotes")
+    speaker_role = models.CharField(max_length=300, blank=True, help_text="The role as this article writes it.")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [models.Index(fields=["speaker", "article"], name="quote_speaker_article")]
+        constraints = ExtractedItem.span_constraints("quote")
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("articles:quote_detail", args=[self.pk])
+
+
+class CorrectionSuggestion(models.Model):
+    """A reader's note that a quote or pledge is wrong; it waits in the editors' review queue."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections")
+    pledge = models.ForeignKey(
+        "pledges.Pledge", on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    message = models.TextField(max_length=2000, help_text="What is wrong, and how the reader knows.")
+    email = models.EmailField(blank=True, help_text="Optional: only used to ask the reader a question.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False, help_text="An editor has dealt with it.")
+
+    class Meta:
+        ordering = ["resolved", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(quote__isnull=False) & Q(pledge__isnull=True))
+                | (Q(quote__isnull=True) & Q(pledge__isnull=False)),
+                name="correction_names_one_item",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction to {self.item}"
+
+    @property
+    def item(self):
+        return self.quote or self.pledge
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url()

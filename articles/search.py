@@ -1,0 +1,118 @@
+"""Ranked full-text search behind one QuerySet method, on PostgreSQL and on SQLite.
+
+PostgreSQL uses its own text search over an expression that a GIN index covers; SQLite uses an FTS5
+table kept in step with its model's table by triggers. Both are created by migrations (through the
+functions below), so a model only names the columns it searches.
+"""
+
+import re
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
+
+SEARCH_CONFIG = "english"
+WORD = re.compile(r"\w+")
+# Enough for any real question; keeps a pasted page from becoming a thousand-term query.
+MAX_WORDS = 32
+
+
+def search_words(text: str) -> list[str]:
+    """The words of ``text`` a search looks for, without any query syntax."""
+    return WORD.findall(text)[:MAX_WORDS]
+
+
+def fts5_match(text: str) -> str:
+    """An FTS5 MATCH expression requiring every word, each quoted so that no operator reaches FTS5."""
+    return " ".join(f'"{word}"' for word in search_words(text))
+
+
+def fts5_table(model) -> str:
+    return f"{model._meta.db_table}_fts"
+
+
+def search_vector(*fields: str) -> SearchVector:
+    """PostgreSQL's document for ``fields``; the GIN index is built on exactly this expression."""
+    return SearchVector(*fields, config=SEARCH_CONFIG)
+
+
+def search_index(model, fields) -> GinIndex:
+    return GinIndex(search_vector(*fields), name=f"{model._meta.db_table}_search"[:30])
+
+
+def create_search_index(model, fields, schema_editor):
+    """Create what ``SearchableQuerySet.search()`` needs on this database: a GIN index or an FTS5 table."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.add_index(model, search_index(model, fields))
+    elif vendor == "sqlite":
+        for statement in fts5_statements(model, fields):
+            schema_editor.execute(statement)
+
+
+def drop_search_index(model, fields, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.remove_index(model, search_index(model, fields))
+    elif vendor == "sqlite":
+        table = fts5_table(model)
+        for trigger in ("insert", "delete", "update"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def fts5_statements(model, fields) -> list[str]:
+    """An external-content FTS5 table over ``fields``, triggers that keep it current, and its first fill."""
+    source, table = model._meta.db_table, fts5_table(model)
+    columns = ", ".join(fields)
+    new_values = ", ".join(f"new.{field}" for field in fields)
+    old_values = ", ".join(f"old.{field}" for field in fields)
+    return [
+        f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='{source}', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER {table}_insert AFTER INSERT ON {source} BEGIN "
+        f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {new_values}); END",
+        f"CREATE TRIGGER {table}_delete AFTER DELETE ON {source} BEGIN "
+        f"INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {old_values}); END",
+        f"CREATE TRIGGER {table}_update AFTER UPDATE OF {columns} ON {source} BEGIN "
+        f"INSERT INTO {table}({table}, rowid, {columns}) VALUES ('delete', old.id, {old_values}); "
+        f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {new_values}); END",
+        f"INSERT INTO {table}({table}) VALUES ('rebuild')",
+    ]
+
+
+class SearchableQuerySet(models.QuerySet):
+    """A QuerySet whose ``search()`` ranks rows by relevance to the words of a reader's query."""
+
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, text: str):
+        """Rows holding every word of ``text``, most relevant first, each annotated with its ``rank``."""
+        if not search_words(text):
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return self.postgresql_search(text)
+        return self.sqlite_search(text)
+
+    def postgresql_search(self, text: str):
+        vector = search_vector(*self.search_fields)
+        query = SearchQuery(" ".join(search_words(text)), search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            self.alias(document=vector)
+            .filter(document=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "-pk")
+        )
+
+    def sqlite_search(self, text: str):
+        table, source = fts5_table(self.model), self.model._meta.db_table
+        match = fts5_match(text)
+        matching = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))
+        # bm25() is lower for better matches; negated so that both databases sort rank descending.
+        rank = RawSQL(
+            f'SELECT -bm25({table}) FROM {table} WHERE {table} MATCH %s AND rowid = "{source}"."id"',
+            (match,),
+            output_field=models.FloatField(),
+        )
+        return self.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-pk")

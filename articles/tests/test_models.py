@@ -1,0 +1,136 @@
+"""Articles as imports store them: one row per story, revisions for re-issues, editors' changes kept."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from articles.importing.records import ArticleRecord
+from articles.models import Article, ImportOutcome, Outlet, Quote, Speaker, SpeakerAlias, alias_key, body_fingerprint
+from articles.tests.factories import make_article, make_quote, make_speaker
+
+pytestmark = pytest.mark.django_db
+
+STORY = "VANCOUVER (Reuters) - Canada will send 200 troops, officials said. The mission starts in May."
+
+
+def record(**overrides) -> ArticleRecord:
+    fields = {"body": STORY, "where": "test.jsonl:1", "published": dt.date(2017, 11, 15), "external_id": "r-1"}
+    return ArticleRecord(**(fields | overrides))
+
+
+def test_import_creates_an_article_from_its_dateline():
+    outcome = Article.objects.import_record(record(subject="worldnews"))
+    article = outcome.article
+    assert outcome.action == ImportOutcome.CREATED
+    assert article.headline == "Canada will send 200 troops, officials said"
+    assert article.headline_derived
+    assert (article.place, article.outlet.name, article.published) == ("Vancouver", "Reuters", dt.date(2017, 11, 15))
+    assert article.body == STORY
+    assert article.slug == "canada-will-send-200-troops-officials-said"
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_import_is_idempotent():
+    Article.objects.import_record(record())
+    again = Article.objects.import_record(record())
+    assert again.action == ImportOutcome.UNCHANGED
+    assert Article.objects.count() == 1
+
+
+def test_same_text_under_another_id_is_the_same_story():
+    Article.objects.import_record(record())
+    outcome = Article.objects.import_record(record(external_id="copy", body=STORY.replace(" ", "  ")))
+    assert outcome.action == ImportOutcome.UNCHANGED
+    assert Article.objects.count() == 1
+
+
+def test_corrected_story_with_a_known_id_becomes_a_revision():
+    first = Article.objects.import_record(record()).article
+    corrected = STORY.replace("200 troops", "250 troops")
+    outcome = Article.objects.import_record(record(body=corrected))
+    assert outcome.action == ImportOutcome.UPDATED and outcome.needs_extraction
+    first.refresh_from_db()
+    assert (first.body, first.revision) == (corrected, 2)
+    assert first.revisions.get().body == STORY
+    assert Article.objects.count() == 1
+
+
+def test_known_url_identifies_a_story_too():
+    Article.objects.import_record(record(external_id="", url="https://example.com/a"))
+    outcome = Article.objects.import_record(record(external_id="", url="https://example.com/a", body=STORY + " More."))
+    assert outcome.action == ImportOutcome.UPDATED
+    assert Article.objects.count() == 1
+
+
+def test_reimport_keeps_what_an_editor_changed():
+    article = Article.objects.import_record(record()).article
+    article.headline = "Canada splits its peacekeepers"
+    article.edited_fields = ["headline"]
+    article.save()
+    outcome = Article.objects.import_record(record(subject="worldnews"))
+    article.refresh_from_db()
+    assert outcome.action == ImportOutcome.UPDATED and not outcome.needs_extraction
+    assert article.headline == "Canada splits its peacekeepers"
+    assert article.subject == "worldnews"
+
+
+def test_draft_import_and_default_outlet():
+    article = Article.objects.import_record(
+        record(body="The minister said the bridge would open.", external_id="bbc-1"), draft=True, default_outlet="BBC"
+    ).article
+    assert article.status == Article.Status.DRAFT
+    assert article.outlet == Outlet.objects.get(name="BBC")
+    assert article.place == ""
+    assert Article.objects.published().count() == 0
+
+
+def test_fingerprint_ignores_spacing_and_case():
+    assert body_fingerprint("A  story.\nTwo") == body_fingerprint("a story. two")
+
+
+def test_fingerprints_and_slugs_are_unique_in_the_database():
+    article = make_article()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.create(headline="Another", body=article.body)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.create(headline="Another", body="Different text.", slug=article.slug)
+
+
+def test_quote_offsets_must_match_its_text():
+    quote = make_quote()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quote.objects.filter(pk=quote.pk).update(end=quote.end + 5)
+
+
+def test_quote_clean_checks_the_article_body():
+    quote = make_quote()
+    quote.start, quote.end = quote.start + 1, quote.end + 1
+    quote.text = quote.article.body[quote.start : quote.end]
+    quote.full_clean()  # still the article's words
+    quote.text = "x" * len(quote.text)
+    with pytest.raises(Exception, match="article's words"):
+        quote.full_clean()
+
+
+def test_one_speaker_per_alias():
+    SpeakerAlias.objects.create(speaker=make_speaker(name="Justin Trudeau"), name="Justin Trudeau")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SpeakerAlias.objects.create(speaker=make_speaker(name="J. Trudeau"), name="justin  TRUDEAU")
+
+
+def test_unnamed_sources_belong_to_an_article():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Speaker.objects.create(name="a Canadian official", kind=Speaker.Kind.UNNAMED)
+    article = make_article()
+    Speaker.objects.create(name="a Canadian official", kind=Speaker.Kind.UNNAMED, article=article)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Speaker.objects.create(name="a Canadian official", kind=Speaker.Kind.UNNAMED, article=article)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("the State Department", "state department"), ("Jean-Pierre Lacroix", "jean pierre lacroix"), ("U.N.", "u n")],
+)
+def test_alias_key(name, key):
+    assert alias_key(name) == key

@@ -1,0 +1,191 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, unique_slug
+
+
+class Status(models.TextChoices):
+    """PolitiFact's scale; the values are the ones used in URLs."""
+
+    NOT_YET_RATED = "not-yet-rated", "Not yet rated"
+    IN_THE_WORKS = "in-the-works", "In the works"
+    STALLED = "stalled", "Stalled"
+    COMPROMISE = "compromise", "Compromise"
+    KEPT = "kept", "Kept"
+    BROKEN = "broken", "Broken"
+
+
+# Derived, never stored: a deadline has passed with the pledge neither kept nor broken.
+OVERDUE = "overdue"
+SETTLED = (Status.KEPT, Status.BROKEN)
+
+
+class PledgeQuerySet(ExtractedItemQuerySet):
+    search_fields = ("text", "action")
+
+    def for_speaker(self, speaker):
+        """Pledges made by ``speaker`` or on its behalf."""
+        return self.filter(Q(pledger=speaker) | Q(on_behalf_of=speaker))
+
+    def overdue(self, today: dt.date | None = None):
+        """Pledges past their deadline and neither kept nor broken."""
+        return self.filter(deadline__lt=today or timezone.localdate()).exclude(status__in=SETTLED)
+
+    def with_status(self, status: str, today: dt.date | None = None):
+        """Pledges at ``status``: one of Status, or ``overdue``."""
+        if status == OVERDUE:
+            return self.overdue(today)
+        return self.filter(status=status)
+
+    def scorecard(self, today: dt.date | None = None) -> list[tuple[str, str, int]]:
+        """(status, label, count) for each status and for overdue pledges, counted in one query."""
+        today = today or timezone.localdate()
+        counts = self.order_by().aggregate(
+            **{f"n{i}": Count("pk", filter=Q(status=status)) for i, status in enumerate(Status)},
+            overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(status__in=SETTLED)),
+        )
+        lines = [(status.value, status.label, counts[f"n{i}"]) for i, status in enumerate(Status)]
+        return [*lines, (OVERDUE, "Overdue", counts["overdue"])]
+
+
+class Pledge(ExtractedItem):
+    Status = Status
+
+    slug = models.SlugField(max_length=120, unique=True)
+    pledger = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="pledges")
+    on_behalf_of = models.ForeignKey(
+        Speaker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges_on_behalf",
+        help_text="The government or body a leader committed, e.g. Canada for its prime minister.",
+    )
+    action = models.TextField(help_text="What was committed: contribute up to 600 troops to peacekeeping operations.")
+    quantity_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=40, blank=True, help_text="A plural noun: troops, dollars, euros.")
+    quantity_qualifier = models.CharField(max_length=40, blank=True, help_text="As written: up to, at least.")
+    recipient = models.CharField(max_length=300, blank=True)
+    made_on = models.DateField(null=True, blank=True, help_text="When the pledge was made, resolved.")
+    made_on_text = models.CharField(max_length=100, blank=True, help_text="When it was made, as written.")
+    deadline = models.DateField(null=True, blank=True, help_text="When it is due, resolved.")
+    deadline_text = models.CharField(max_length=100, blank=True, help_text="When it is due, as written.")
+    topic = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=15,
+        choices=Status,
+        default=Status.NOT_YET_RATED,
+        editable=False,
+        help_text="The latest status change; record a new one to change it.",
+    )
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [
+            models.Index(fields=["status"], name="pledge_status"),
+            models.Index(fields=["pledger"], name="pledge_pledger"),
+            models.Index(fields=["deadline"], name="pledge_deadline"),
+        ]
+        constraints = [
+            *ExtractedItem.span_constraints("pledge"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="pledge_known_status"),
+            models.CheckConstraint(
+                condition=Q(quantity_value__isnull=True) | ~Q(quantity_unit=""), name="pledge_quantity_has_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledger}: {self.action[:70]}"
+
+    def get_absolute_url(self):
+        return reverse("pledges:pledge_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Pledge, f"{self.pledger.name} {self.action}", max_length=70, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.deadline and self.deadline < timezone.localdate() and self.status not in SETTLED)
+
+    @property
+    def display_status(self) -> str:
+        """The status a reader sees: Overdue when the deadline has passed unsettled."""
+        return "Overdue" if self.is_overdue else self.get_status_display()
+
+    def record_status(
+        self,
+        status: str,
+        *,
+        changed_on: dt.date | None = None,
+        evidence_article: Article | None = None,
+        evidence_quote: Quote | None = None,
+        note: str = "",
+        editor=None,
+    ) -> "PledgeStatusChange":
+        """Append a status change and bring the pledge's current status in line, in one transaction."""
+        with transaction.atomic():
+            change = PledgeStatusChange.objects.create(
+                pledge=self,
+                status=status,
+                changed_on=changed_on or timezone.localdate(),
+                evidence_article=evidence_article,
+                evidence_quote=evidence_quote,
+                note=note,
+                editor=editor,
+            )
+            self.refresh_status()
+        return change
+
+    def refresh_status(self):
+        latest = self.status_changes.order_by("-changed_on", "-id").first()
+        self.status = latest.status if latest else Status.NOT_YET_RATED
+        Pledge.objects.filter(pk=self.pk).update(status=self.status)
+
+
+class PledgeStatusChange(models.Model):
+    """One step of a pledge's status history. Rows are appended, never changed."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=15, choices=Status)
+    changed_on = models.DateField(default=timezone.localdate, help_text="The day the status changed.")
+    evidence_article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="pledge_evidence"
+    )
+    evidence_quote = models.ForeignKey(
+        Quote, on_delete=models.SET_NULL, null=True, blank=True, related_name="pledge_evidence"
+    )
+    note = models.TextField(blank=True)
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pledge", "changed_on", "id"]
+        get_latest_by = ["changed_on", "id"]
+        indexes = [models.Index(fields=["-recorded_at"], name="status_change_newest")]
+        constraints = [models.CheckConstraint(condition=Q(status__in=Status.values), name="status_change_known")]
+
+    def __str__(self):
+        return f"{self.pledge}: {self.get_status_display()} on {self.changed_on}"
+
+    def clean(self):
+        if (
+            self.evidence_quote_id
+            and self.evidence_article_id
+            and self.evidence_quote.article_id != self.evidence_article_id
+        ):
+            raise ValidationError({"evidence_quote": "The quote must come from the evidence article."})
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Status history is append-only: record a new change instead.")
+        super().save(*args, **kwargs)
