@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
@@ -12,6 +13,7 @@ from django.db.models import Count, F, Func, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .importing.dateline import derive_headline, parse_dateline
 from .importing.records import ArticleRecord
@@ -62,6 +64,8 @@ class Outlet(models.Model):
         default=Display.FULL_TEXT,
         help_text="Whether readers see the whole story, or an excerpt where the licence forbids republishing.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -211,6 +215,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published", "-id"]
@@ -308,6 +313,7 @@ class Speaker(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SpeakerQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -341,6 +347,8 @@ class SpeakerAlias(models.Model):
     name = models.CharField(max_length=200)
     key = models.CharField(max_length=200, unique=True, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "speaker aliases"
@@ -358,6 +366,43 @@ class SpeakerAlias(models.Model):
     def save(self, *args, **kwargs):
         self.key = alias_key(self.name)
         super().save(*args, **kwargs)
+
+
+class SpeakerRedirect(models.Model):
+    """The slug of a speaker merged into another: its old page leads to the speaker it became."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="redirects")
+    merge = models.ForeignKey("SpeakerMerge", on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.speaker.slug}"
+
+
+class SpeakerMerge(models.Model):
+    """Duplicates an editor merged into one speaker, with what moved, so that the merge can be undone."""
+
+    # Null once the kept speaker is itself merged away; undo that later merge first.
+    target = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, related_name="merges")
+    target_name = models.CharField(max_length=200)
+    # Each duplicate's own fields and the ids of the quotes, pledges and aliases that moved from it.
+    moved = models.JSONField()
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self):
+        names = ", ".join(duplicate["name"] for duplicate in self.moved)
+        return f"{names} merged into {self.target_name}"
 
 
 class Origin(models.TextChoices):
@@ -402,6 +447,8 @@ class ExtractedItem(models.Model):
     extraction_key = models.CharField(max_length=40, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save, so that an editor's form opened at an older version is told of the change.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -432,6 +479,11 @@ class ExtractedItem(models.Model):
             raise ValidationError({"end": f"The article is only {len(body)} characters long."})
         if body[self.start : self.end] != self.text:
             raise ValidationError({"text": "The text must be the article's words between the two offsets."})
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
 
 
 class QuoteQuerySet(ExtractedItemQuerySet):
@@ -469,6 +521,7 @@ class Quote(ExtractedItem):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT)
 
     objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "start"]

@@ -7,6 +7,7 @@ functions below), so a model only names the columns it searches.
 
 import re
 
+from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
@@ -116,3 +117,29 @@ class SearchableQuerySet(models.QuerySet):
             output_field=models.FloatField(),
         )
         return self.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-pk")
+
+
+def restore_sqlite_search(using="default", **kwargs):
+    """Re-create any FTS5 table or trigger that a migration dropped, and refill that table.
+
+    SQLite alters a table by building a new one and dropping the old, and the old table's
+    triggers go with it, so a later migration of a searched model silently stops the index.
+    Connected to post_migrate.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {name for (name,) in cursor.fetchall()}
+    for model in apps.get_models():
+        queryset_class = getattr(model._default_manager, "_queryset_class", None)
+        if not (queryset_class and issubclass(queryset_class, SearchableQuerySet)):
+            continue
+        table = fts5_table(model)
+        needed = {table, *(f"{table}_{trigger}" for trigger in ("insert", "delete", "update"))}
+        if needed <= present or model._meta.db_table not in present:
+            continue
+        with connection.schema_editor() as schema_editor:
+            drop_search_index(model, queryset_class.search_fields, schema_editor)
+            create_search_index(model, queryset_class.search_fields, schema_editor)

@@ -1,20 +1,62 @@
+from django import forms
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from pledges.models import Pledge
 
+from . import presentation
+from .corrections import CorrectionForm
+from .downloads import DOWNLOADS
+from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
 from .models import Article, Quote, Speaker
+from .serializers import ArticleSerializer, QuoteSerializer, SpeakerSerializer
+
+
+class FilteredListView(FilterView):
+    """A list that readers narrow with a FilterSet, page through, and download as CSV or JSON.
+
+    The same query string drives the page, ``?format=csv`` or ``?format=json``, and the Atom feed
+    named by ``feed_url_name``. An invalid filter shows its errors and an empty list.
+    """
+
+    paginate_by = 25
+    template_name_suffix = "_list"
+    serializer_class = None
+    feed_url_name = ""
+    download_name = ""
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        if download := DOWNLOADS.get(request.GET.get("format")):
+            return download(self.object_list, self.serializer_class, request, self.download_name)
+        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page() turns a page number that is not one, or is out of range, into the nearest page.
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_feed_url(self) -> str:
+        return reverse(self.feed_url_name)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(feed_url=self.get_feed_url(), **kwargs)
 
 
 def home(request):
     context = {
-        "articles": Article.objects.published().select_related("outlet")[:10],
+        "articles": Article.objects.published().select_related("outlet")[:8],
         "quotes": Quote.objects.published()
         .select_related("speaker", "article")
-        .order_by("-article__published", "-id")[:8],
-        "pledges": Pledge.objects.published().select_related("pledger").order_by("-article__published", "-id")[:5],
+        .order_by("-article__published", "-id")[:6],
+        "scorecard": Pledge.objects.published().scorecard(),
     }
     return render(request, "articles/home.html", context)
 
@@ -29,14 +71,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-class ArticleListView(ListView):
-    paginate_by = 25
+class ArticleListView(FilteredListView):
+    filterset_class = ArticleFilter
+    serializer_class = ArticleSerializer
+    feed_url_name = "articles:article_feed"
+    download_name = "articles"
 
     def get_queryset(self):
-        articles = Article.objects.published().select_related("outlet")
-        if query := self.request.GET.get("q", "").strip():
-            articles = articles.search(query)
-        return articles
+        return Article.objects.published().select_related("outlet")
 
 
 class ArticleDetailView(DetailView):
@@ -44,25 +86,140 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().select_related("outlet")
 
     def get_context_data(self, **kwargs):
-        quotes = self.object.quotes.published().select_related("speaker")
+        quotes = list(self.object.quotes.published().select_related("speaker"))
         return super().get_context_data(
             quotes=quotes,
+            people=people_quoted(quotes),
             pledges=self.object.pledges.published().select_related("pledger"),
+            structured_data=presentation.news_article_data(
+                self.object, self.request.build_absolute_uri(self.object.get_absolute_url())
+            ),
             **kwargs,
         )
 
 
-class SpeakerDetailView(DetailView):
-    model = Speaker
+def people_quoted(quotes) -> list[tuple[Speaker, list[str], list[Quote]]]:
+    """Each speaker quoted, in order of first appearance, with the roles the story gives them and their quotes."""
+    people: dict[Speaker, tuple[list[str], list[Quote]]] = {}
+    for quote in quotes:
+        roles, said = people.setdefault(quote.speaker, ([], []))
+        said.append(quote)
+        if quote.speaker_role and quote.speaker_role not in roles:
+            roles.append(quote.speaker_role)
+    return [(speaker, roles, said) for speaker, (roles, said) in people.items()]
+
+
+class SpeakerListView(FilteredListView):
+    filterset_class = SpeakerFilter
+    serializer_class = SpeakerSerializer
+    feed_url_name = "articles:quote_feed"
+    download_name = "speakers"
+
+    def get_queryset(self):
+        return Speaker.objects.public().order_by("-quote_count", "name")
+
+
+class SpeakerDetailView(FilteredListView):
+    """A speaker's page: who they are, the roles they were given, their pledges, and their quotes."""
+
+    filterset_class = SpeakerQuoteFilter
+    serializer_class = QuoteSerializer
+    feed_url_name = "articles:speaker_feed"
+    template_name = "articles/speaker_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.speaker = get_object_or_404(Speaker.objects.public(), slug=kwargs["slug"])
+        self.download_name = f"{self.speaker.slug}-quotes"
+        return super().get(request, *args, **kwargs)
+
+    def get_feed_url(self):
+        return reverse(self.feed_url_name, args=[self.speaker.slug])
+
+    def get_queryset(self):
+        return (
+            Quote.objects.published()
+            .for_speaker(self.speaker)
+            .select_related("article", "article__outlet")
+            .order_by("-article__published", "-article_id", "start")
+        )
 
     def get_context_data(self, **kwargs):
+        quotes = Quote.objects.published().for_speaker(self.speaker)
         return super().get_context_data(
-            quotes=Quote.objects.published().for_speaker(self.object).select_related("article"),
-            pledges=Pledge.objects.published().for_speaker(self.object).select_related("article"),
+            speaker=self.speaker,
+            aliases=self.speaker.aliases.all(),
+            roles=quotes.roles(),
+            chart=presentation.quotes_over_time(list(quotes.per_month())),
+            pledges=Pledge.objects.published().for_speaker(self.speaker).select_related("article"),
             **kwargs,
+        )
+
+
+class QuoteListView(FilteredListView):
+    filterset_class = QuoteFilter
+    serializer_class = QuoteSerializer
+    feed_url_name = "articles:quote_feed"
+    download_name = "quotes"
+
+    def get_queryset(self):
+        return (
+            Quote.objects.published()
+            .select_related("speaker", "article", "article__outlet")
+            .order_by("-article__published", "-article_id", "start")
         )
 
 
 class QuoteDetailView(DetailView):
     def get_queryset(self):
         return Quote.objects.published().select_related("speaker", "article", "article__outlet")
+
+    def get_context_data(self, **kwargs):
+        quote, absolute = self.object, self.request.build_absolute_uri
+        return super().get_context_data(
+            correction_form=CorrectionForm(),
+            structured_data=presentation.quotation_data(
+                quote,
+                absolute(quote.get_absolute_url()),
+                absolute(quote.article.get_absolute_url()),
+                absolute(quote.speaker.get_absolute_url()),
+            ),
+            **kwargs,
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search the archive", max_length=MAX_QUERY_LENGTH)
+
+
+# How many of each kind of result the search page shows; each section links to the full list.
+SEARCH_RESULTS = 5
+
+
+def search(request):
+    """One search across articles, quotes, speakers and pledges, each section ranked."""
+    form = SearchForm(request.GET or None)
+    sections = {}
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        sections = {
+            "articles": Article.objects.published().select_related("outlet").search(text),
+            "quotes": Quote.objects.published().select_related("speaker", "article").search(text),
+            "speakers": Speaker.objects.public().search(text).order_by("-quote_count", "name"),
+            "pledges": Pledge.objects.published().select_related("pledger").search(text),
+        }
+        sections = {name: (results.count(), results[:SEARCH_RESULTS]) for name, results in sections.items()}
+    return render(request, "articles/search.html", {"form": form, "sections": sections})
+
+
+def about(request):
+    counts = {
+        "articles": Article.objects.published().count(),
+        "quotes": Quote.objects.published().count(),
+        "pledges": Pledge.objects.published().count(),
+        "speakers": Speaker.objects.public().count(),
+    }
+    return render(request, "articles/about.html", {"counts": counts, "statuses": Pledge.Status})
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain")

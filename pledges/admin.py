@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from articles.admin import ReviewedItemAdmin
 
-from .models import Pledge, PledgeStatusChange
+from .models import OVERDUE, Pledge, PledgeStatusChange, Status
 
 
 class PledgeStatusChangeInline(admin.TabularInline):
@@ -19,15 +19,32 @@ class PledgeStatusChangeInline(admin.TabularInline):
         return False
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The current status, and Overdue: past its deadline and neither kept nor broken."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (OVERDUE, "Overdue")]
+
+    def queryset(self, request, queryset):
+        return queryset.with_status(self.value()) if self.value() else queryset
+
+
 @admin.register(Pledge)
 class PledgeAdmin(ReviewedItemAdmin):
-    list_display = ["action", "pledger", "status", "deadline", "article", "review"]
-    list_filter = ["status", "review", "origin", "topic"]
+    list_display = ["in_context", "pledger", "shown_status", "deadline", "confidence_shown", "method", "review"]
+    list_filter = [*ReviewedItemAdmin.list_filter, StatusFilter, "topic"]
     list_select_related = ["pledger", "article"]
     search_fields = ["text", "action", "pledger__name"]
     autocomplete_fields = ["article", "pledger", "on_behalf_of"]
-    readonly_fields = [*ReviewedItemAdmin.readonly_fields, "status"]
+    readonly_fields = [*ReviewedItemAdmin.readonly_fields, "shown_status"]
     inlines = [PledgeStatusChangeInline]
+
+    @admin.display(description="status", ordering="status")
+    def shown_status(self, pledge):
+        return pledge.display_status
 
     def save_formset(self, request, form, formset, change):
         changes = formset.save(commit=False)

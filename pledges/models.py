@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, unique_slug
 
@@ -86,6 +87,7 @@ class Pledge(ExtractedItem):
     )
 
     objects = PledgeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "start"]

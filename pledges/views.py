@@ -1,19 +1,46 @@
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
+from articles.corrections import CorrectionForm, SuggestCorrectionView
+from articles.views import FilteredListView
+
+from .filters import PledgeFilter
 from .models import Pledge
+from .serializers import PledgeSerializer
 
 
-class PledgeListView(ListView):
-    paginate_by = 25
+class PledgeListView(FilteredListView):
+    filterset_class = PledgeFilter
+    serializer_class = PledgeSerializer
+    feed_url_name = "pledges:status_feed"
+    download_name = "pledges"
 
     def get_queryset(self):
-        return Pledge.objects.published().select_related("pledger", "article")
+        return Pledge.objects.published().select_related("pledger", "article").order_by("-made_on", "-id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(scorecard=self.scorecard(), **kwargs)
+
+    def scorecard(self):
+        """Counts by status under every filter but status, so that each count leads to its list."""
+        data = self.request.GET.copy()
+        data.pop("status", None)
+        others = self.filterset_class(data=data or None, queryset=self.get_queryset(), request=self.request)
+        if others.is_bound and not others.is_valid():
+            return []
+        return others.qs.scorecard()
 
 
 class PledgeDetailView(DetailView):
     def get_queryset(self):
-        return Pledge.objects.published().select_related("pledger", "on_behalf_of", "article")
+        return Pledge.objects.published().select_related("pledger", "on_behalf_of", "article", "article__outlet")
 
     def get_context_data(self, **kwargs):
-        changes = self.object.status_changes.select_related("evidence_article")
-        return super().get_context_data(status_changes=changes, **kwargs)
+        changes = self.object.status_changes.select_related("evidence_article", "evidence_quote__speaker")
+        return super().get_context_data(status_changes=changes, correction_form=CorrectionForm(), **kwargs)
+
+
+class PledgeCorrectionView(SuggestCorrectionView):
+    item_field = "pledge"
+
+    def get_item_queryset(self):
+        return Pledge.objects.published()

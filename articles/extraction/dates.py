@@ -64,7 +64,9 @@ def resolve_when(phrase: str, published: dt.date | None) -> dt.date | None:
     month = re.search(rf"\b({_MONTH.lower()})\b", lowered)
     day = re.search(r"\b(\d{1,2})\b", lowered)
     if month and day:
-        return dt.date(int(year.group()) if year else published.year, _month_number(month.group(1)), int(day.group(1)))
+        return dt.date(
+            int(year.group()) if year else published.year, _month_number(month.group(1)), int(day.group(1))
+        )
     if month:
         number = _month_number(month.group(1))
         when_year = int(year.group()) if year else published.year - (number > published.month)
@@ -105,9 +107,14 @@ def resolve_deadline(phrase: str, published: dt.date | None) -> dt.date | None:
     if year:
         return dt.date(int(year.group()), 12, 31)
     span = re.search(r"(\w+)\s+(day|week|month|year)s?$", lowered)
-    if span and ("within" in lowered or "next" in lowered or "coming" in lowered) and span.group(1) not in (
-        "next",
-        "coming",
+    if (
+        span
+        and ("within" in lowered or "next" in lowered or "coming" in lowered)
+        and span.group(1)
+        not in (
+            "next",
+            "coming",
+        )
     ):
         count = int(span.group(1)) if span.group(1).isdigit() else _COUNTS.get(span.group(1))
         if count:

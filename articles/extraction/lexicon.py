@@ -6,43 +6,42 @@ countries), never particular articles.
 
 from __future__ import annotations
 
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` as a set (keeps long word lists readable)."""
+    return frozenset(text.split())
+
+
 # Finite forms of verbs that introduce what a source said or wrote.
-SPEECH_VERBS = frozenset(
-    """
-    said says say told tells added adds stated states announced announces noted notes warned warns
+SPEECH_VERBS = word_set("""
+    said says say told tells added adds stated announced announces noted notes warned warns
     argued argues claimed claims insisted insists wrote writes tweeted urged urges denied denies deny
     confirmed confirms explained explains stressed stresses suggested suggests acknowledged admitted
     asked asks accused accuses reported reports signaled signalled declared cautioned reiterated
-    emphasized emphasised conceded recalled complained demanded proposed dismissed predicted
-    """.split()
-)
+    emphasized emphasised conceded recalled complained demanded proposed dismissed predicted insist urge
+    warn argue claim contend contends maintain maintains
+    """)
 
 # Verbs weak enough that they only count with a clear speaker right before them.
-WEAK_SPEECH_VERBS = frozenset(
-    """
+WEAK_SPEECH_VERBS = word_set("""
     asked asks accused accuses reported reports signaled signalled recalled complained demanded
-    proposed dismissed predicted urged urges denied denies deny noted notes
-    """.split()
-)
+    proposed dismissed predicted urged urges denied denies deny noted notes urge warn maintain maintains
+    """)
 
 # Participles that attach a statement to the subject of the main clause.
-SPEECH_PARTICIPLES = frozenset(
-    "saying adding noting warning stressing arguing insisting claiming urging suggesting explaining".split()
-)
-
-PLEDGE_VERBS = frozenset(
+SPEECH_PARTICIPLES = word_set(
     """
-    promised promises promise pledged pledges pledge vowed vows vow committed commits commit
-    guaranteed guarantees guarantee undertook undertakes undertake swore swears swear offered offers
-    """.split()
+    saying adding noting warning stressing arguing insisting claiming urging suggesting explaining telling
+    calling
+    """
 )
 
-PERSONAL_PRONOUNS = frozenset("he she him her".split())
-NEUTER_PRONOUNS = frozenset("it they we".split())
+
+PERSONAL_PRONOUNS = word_set("he she him her")
+NEUTER_PRONOUNS = word_set("it they we")
 
 # Words that stand before a name as a title or make up a role ("Prime Minister", "Foreign Minister").
-TITLE_WORDS = frozenset(
-    """
+TITLE_WORDS = word_set("""
     president vice prime minister ministers secretary chancellor senator sen sen. rep rep. representative
     governor gov gov. mayor king queen prince princess pope judge justice general gen gen. lt lt.
     col col. adm adm. admiral colonel lieutenant major captain commander chief head leader chairman
@@ -54,14 +53,12 @@ TITLE_WORDS = frozenset(
     saudi chinese russian american canadian iranian israeli turkish syrian iraqi afghan indian
     japanese spanish italian polish hungarian european african nominee candidate executive mp mps
     speaker premier lawmaker congressman congresswoman sheikh emir crown foreign-minister
-    """.split()
-)
+    """)
 
-HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. sir lord lady baroness dame rev rev.".split())
+HONORIFICS = word_set("mr mr. mrs mrs. ms ms. dr dr. sir lord lady baroness dame rev rev.")
 
 # Nouns that make a capitalised phrase a body rather than a person.
-ORGANISATION_WORDS = frozenset(
-    """
+ORGANISATION_WORDS = word_set("""
     department ministry office government administration party council commission committee union
     parliament congress senate house court agency bank fund organisation organization group bloc
     army military police forces force navy coalition alliance association federation institute
@@ -69,12 +66,10 @@ ORGANISATION_WORDS = frozenset(
     league movement front authority authorities cabinet kremlin pentagon whitehouse nations church
     assembly tribunal secretariat embassy mission network tories labour conservatives democrats
     republicans treasury command centre center foundation
-    """.split()
-)
+    """)
 
 # Countries, blocs and capitals that speak for their governments in news prose.
-PLACES = frozenset(
-    """
+PLACES = word_set("""
     afghanistan albania algeria angola argentina armenia australia austria azerbaijan bahrain
     bangladesh belarus belgium bolivia bosnia brazil britain bulgaria burma burundi cambodia
     cameroon canada chad chile china colombia congo croatia cuba cyprus czech denmark egypt eritrea
@@ -90,21 +85,22 @@ PLACES = frozenset(
     washington moscow beijing london paris berlin brussels tokyo tehran ankara kabul baghdad damascus
     cairo riyadh seoul pyongyang kiev kyiv warsaw budapest rome madrid ottawa delhi islamabad
     jerusalem geneva vienna minsk manila jakarta bangkok hanoi nairobi caracas havana ramallah gaza
-    """.split()
-)
+    """)
 
 # Multi-word bodies that behave like countries.
 PLACE_PHRASES = frozenset(
-    """
-    united states|united kingdom|united nations|european union|saudi arabia|south korea|north korea|
-    south africa|new zealand|south sudan|sri lanka|united arab emirates|czech republic|
-    the united states|the united kingdom|the united nations|the european union|hong kong|
-    downing street|white house|state department|the netherlands|ivory coast|the philippines
-    """.replace("\n", "").split("|")
-)
+    (
+        "united states", "united kingdom", "united nations", "european union", "saudi arabia", "south korea",
+        "north korea", "south africa", "new zealand", "south sudan", "sri lanka", "united arab emirates",
+        "czech republic", "the united states", "the united kingdom", "the united nations",
+        "the european union",
+        "hong kong", "downing street", "white house", "state department", "the netherlands", "ivory coast",
+        "the philippines",
+    )
+)  # fmt: skip
 
 # Lower-case heads of descriptions of unnamed sources ("a Canadian official", "officials").
-UNNAMED_HEADS = frozenset(
+UNNAMED_HEADS = word_set(
     """
     official officials source sources diplomat diplomats analyst analysts resident residents
     witness witnesses expert experts insider insiders ally allies critic critics group groups
@@ -116,18 +112,18 @@ UNNAMED_HEADS = frozenset(
     organisers organizers researchers scientists doctors workers protesters demonstrators
     politicians parties states countries nations envoy envoys negotiators commander commanders
     troops soldiers military army survey poll polls media newspaper paper letter document data
-    figures statistics executive executives bank banks firm firms company companies unions union
-    """.split()
+    figures statistics executive executives bank banks firm firms company companies unions union farmers
+    villagers fishermen students teachers parents voters citizens refugees migrants rebels militants lawyers
+    judges nurses businesses investors traders employers employees families governments diplomats
+    """
 )
 
 # Words that cannot belong to the noun phrase naming a speaker.
-NON_SUBJECT_WORDS = frozenset(
-    """
+NON_SUBJECT_WORDS = word_set("""
     is was were are be been being has have had will would could should can may might must shall
     do does did not never to that which if because when while although though whether so than
     also then there here this these those it its
-    """.split()
-)
+    """)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -144,30 +140,3 @@ MONTHS = (
     "november",
     "december",
 )
-
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "dozen": 12,
-    "dozens": 24,
-    "hundreds": 200,
-    "thousands": 2000,
-}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from .names import Entity, SourceRegistry
 from .pledges import find_pledges
@@ -23,8 +24,13 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
     registry = SourceRegistry(readable, sentences)
     quote_drafts = QuoteFinder(readable, sentences, registry).run()
     registry.note_statements([(d.start, d.end, d.entity) for d in quote_drafts])
-    pledge_drafts = find_pledges(readable, sentences, registry, published)
+    pledge_drafts = find_pledges(readable, sentences, registry, quote_drafts, published)
     used: set[int] = set()
+
+    def as_written(fragment: str) -> str:
+        # The rules read repaired text; roles and names are reported as the article spells them.
+        found = readable.find(fragment) if fragment else -1
+        return text[found : found + len(fragment)] if found != -1 else fragment
 
     def speaker_of(entity: Entity) -> str:
         used.add(id(entity))
@@ -36,7 +42,7 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
             start=d.start,
             end=d.end,
             speaker=speaker_of(d.entity),
-            speaker_role=d.role or d.entity.role,
+            speaker_role=as_written(d.role or d.entity.role),
             kind=d.kind,
             cue=d.cue,
             confidence=d.confidence,
@@ -64,4 +70,12 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
         )
         for d in pledge_drafts
     )
-    return Extraction(quotes=quotes, pledges=pledges, sources=registry.sources(used))
+    sources = tuple(
+        replace(
+            source,
+            role=as_written(source.role),
+            aliases=tuple(as_written(alias) for alias in source.aliases),
+        )
+        for source in registry.sources(used)
+    )
+    return Extraction(quotes=quotes, pledges=pledges, sources=sources)

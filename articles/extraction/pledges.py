@@ -8,49 +8,69 @@ from dataclasses import dataclass
 
 from .clauses import clause_subject, subject_span
 from .dates import DEADLINE, WHEN, resolve_deadline, resolve_when
+from .lexicon import word_set
 from .names import PRONOUN, Entity, SourceRegistry, read_phrase
 from .quantities import find_quantity
+from .quotes import QuoteDraft
 from .sentences import Sentence
 from .types import Quantity, SourceKind
 
 _COMMIT = re.compile(
     r"\b(?P<cue>(?:(?:has|have|had)\s+)?(?:(?:also|already|long|so\s+far|repeatedly|now)\s+)*"
     r"(?:promised|promises|pledged|pledges|vowed|vows|committed|commits|guaranteed|guarantees|undertook|"
-    r"undertakes|swore|swears|offered|offers|agreed))\b(?P<link>\s+(?:to|that|itself\s+to|themselves\s+to))?",
+    r"undertakes|swore|swears|offered|offers|agreed|(?<=to\s)(?:promise|pledge|vow|guarantee)))\b"
+    r"(?P<link>(?:\s+on\s+\w+day|\s+in\s+\w+)?\s+(?:to|that|itself\s+to|themselves\s+to))?",
     re.IGNORECASE,
 )
+# Cheap tests that let most sentences skip the slower patterns.
+_COMMITMENT_STEMS = re.compile(r"promis|pledg|vow|commit|guarant|undert|swor|swear|offer|agree")
+_FUTURE_WORDS = re.compile(r"\b(?:will|shall|is|are)\b")
+_NEGATED = re.compile(r"\b(?:not|never|refused|refuses|declined|failed)\s+(?:\w+\s+)?$")
+_CONDITIONAL = re.compile(r"\b(?:if|unless)\b")
 # Commitment verbs that mean something else unless "to" or an amount follows ("committed crimes").
-_NEEDS_LINK = frozenset("committed commits offered offers agreed guaranteed guarantees".split())
+_NEEDS_LINK = word_set("committed commits offered offers agreed guaranteed guarantees")
 
-_FUTURE = r"(?:would|will|shall|is\s+going\s+to|are\s+going\s+to|was\s+going\s+to|were\s+going\s+to)"
+_FUTURE = r"(?:would|will|shall|(?:is|are|was|were)\s+going\s+to|(?:is|are)\s+to)"
+# A reported statement that announces the speaker's own future action ("said it would split ...").
 _ANNOUNCED = re.compile(
-    rf"\b(?P<cue>said|says|told\s+(?:[A-Z][\w'’.-]*|reporters|senators|lawmakers|parliament|MPs|the\s+\w+)|"
-    rf"announced|confirmed|stressed|added)\s+(?:on\s+\w+day\s+)?(?:that\s+)?"
-    rf"(?P<subject>[\w'’.-]+(?:\s+[\w'’.-]+){{0,4}}?)\s+(?P<future>{_FUTURE})\s+(?:also\s+|now\s+|soon\s+|then\s+)?"
-    r"(?P<verb>[a-z]+)\b"
+    rf"(?:that\s+)?(?P<subject>[\w'’.-]+(?:\s+[\w'’.-]+){{0,4}}?)\s+(?P<future>{_FUTURE})\s+"
+    r"(?:also\s+|now\s+|soon\s+|then\s+|definitely\s+|still\s+)?[“\"]?(?P<verb>be\s+[a-z]+(?:ed|en|ing)|[a-z]+)\b"
+)
+# "his campaign pledge to ...", "the party's promises to ...".
+_NOMINAL = re.compile(
+    r"(?P<owner>\b(?:his|her|its|their|[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}['’]s?|the\s+[a-z]+['’]s))\s+"
+    r"(?:(?:key|main|central|firm|campaign|election|electoral|manifesto|previous|earlier|repeated|own|G20|[A-Z]\w+)\s+)*"
+    r"(?P<cue>promises?|pledges?|commitments?|vows?)\b(?:\s+(?:in|from|during|made)\s+[^,;.]{0,60}?)?\s+(?:to|that)\s+"
+)
+_RELATIVE_TAIL = re.compile(r",\s*who\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|long\s+)?$")
+# "... promised by COSATU": the actor comes after the commitment.
+_PROMISED_BY = re.compile(
+    r"\b(?P<cue>promised|pledged|offered)\s+by\s+(?P<owner>(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})"
 )
 _WILL = re.compile(
-    rf"(?:^|(?<=[,;]\s)|(?<=\band\s)|(?<=[“\"]))(?P<subject>(?:[\w'’.-]+\s+){{0,4}}?)"
-    rf"(?P<future>{_FUTURE}|plans\s+to)\s+(?:also\s+|now\s+|soon\s+|then\s+|definitely\s+)?(?P<verb>[a-z]+)\b"
+    r"(?:^|(?<=[,;.]\s)|(?<=\band\s)|(?<=[“\"]))(?P<subject>(?:[\w'’.-]+\s+){0,4}?)"
+    r"(?P<future>will|shall|(?:is|are)\s+going\s+to|(?:is|are)\s+to)\s+(?:also\s+|now\s+|soon\s+|then\s+|definitely\s+)?"
+    r"(?P<verb>be\s+[a-z]+(?:ed|en)|[a-z]+)\b"
 )
-_NOT_ACTIONS = frozenset(
-    """
+_NOT_ACTIONS = word_set("""
     not never be have need like want hope seek try consider remain become get see look expect face lose win
     suffer happen come go depend mean cost lead hurt affect cause result prefer wait decide think know say
     tell ask comment respond oppose let undermine damage probably likely also still only fail struggle
-    take bring likely make prove find feel allow vote keep welcome
-    """.split()
+    likely prove find feel allow vote welcome refuse decline reject resist do signal tend stand
+    """)
+# Subjects through which a speaker announces its own action ("said it would ...").
+_SELF_SUBJECTS = word_set("it he she they we i")
+_ACTOR_HEADS = word_set(
+    "government administration party ministry bloc country union council commission alliance coalition"
 )
-_SELF_SUBJECTS = frozenset(
-    """it he she they we i the\xa0government government his\xa0government her\xa0government its\xa0government
-    """.replace("\\xa0", " ").split()
-)
-_ACTOR_HEADS = frozenset(
-    "government administration party ministry bloc country union council commission alliance coalition".split()
+_MAX_SUBJECT_GAP = 80
+_AGENT_HEADS = word_set(
+    "ministers officials leaders troops forces soldiers members lawmakers authorities police staff"
 )
 _ACTION_END = re.compile(
     r",\s+(?:but|while|which|who|saying|as|although|though|even|after|when|where|because|according)\b"
-    r"|,?\s+and\s+(?=[A-Z])|,?\s+and\s+(?=(?:will|would|is|has|said)\b)|;|\s+-\s+|[.!?]"
+    r"|\s+(?:as|while|because|although|though|whereas|since)\s+(?=(?:the|a|an|he|she|it|they|[A-Z])\b)"
+    r"|,?\s+and\s+(?=[A-Z])|,?\s+and\s+(?=(?:will|would|is|has|said)\b)|;|(?<![A-Z])[.!?](?=\s|$)"
 )
 
 
@@ -76,8 +96,16 @@ class PledgeDraft:
 
 
 class _PledgeFinder:
-    def __init__(self, text: str, sentences: list[Sentence], registry: SourceRegistry, published: dt.date | None):
+    def __init__(
+        self,
+        text: str,
+        sentences: list[Sentence],
+        registry: SourceRegistry,
+        quotes: list[QuoteDraft],
+        published: dt.date | None,
+    ):
         self._text = text
+        self._quotes = quotes
         self._sentences = sentences
         self._registry = registry
         self._published = published
@@ -85,15 +113,15 @@ class _PledgeFinder:
 
     def run(self) -> list[PledgeDraft]:
         last_actor: Entity | None = None
-        for sentence in self._sentences:
+        for index, sentence in enumerate(self._sentences):
             taken: list[tuple[int, int]] = []
-            for finder in (self._commitments, self._announced, self._will):
+            for finder in (self._commitments, self._announced, self._nominal, self._will):
                 for draft in finder(sentence, last_actor):
                     if any(draft.action_start < end and start < draft.action_end for start, end in taken):
                         continue
                     taken.append((draft.action_start, draft.action_end))
                     self.drafts.append(draft)
-            subject = clause_subject(sentence.text, len(sentence.text))
+            subject = self._registry.sentence_subjects[index]
             if subject:
                 phrase = sentence.text[subject[0] : subject[1]]
                 reading = read_phrase(phrase)
@@ -105,12 +133,15 @@ class _PledgeFinder:
 
     def _actor(self, sentence: Sentence, left_end: int) -> tuple[Entity, int] | None:
         s = sentence.text
+        relative = _RELATIVE_TAIL.search(s, max(0, left_end - 20), left_end)
+        if relative:
+            left_end = relative.start()
         span = subject_span(s[:left_end])
         if span is None:
             span = clause_subject(s, left_end)
-        if span is None:
-            return None
-        entity = self._registry.resolve(s[span[0] : span[1]], sentence.start + span[0])
+            if span is None or left_end - span[1] > _MAX_SUBJECT_GAP:
+                return None
+        entity = self._registry.resolve(s[span[0] : span[1]], sentence.start + span[0], lenient=True)
         return (entity, span[0]) if entity else None
 
     def _action_end(self, s: str, start: int) -> int:
@@ -121,12 +152,19 @@ class _PledgeFinder:
     def _commitments(self, sentence: Sentence, last_actor: Entity | None) -> list[PledgeDraft]:
         s = sentence.text
         drafts = []
+        if not _COMMITMENT_STEMS.search(sentence.lowered):
+            return drafts
         for match in _COMMIT.finditer(s):
             verb = match.group("cue").split()[-1].lower()
             before = s[: match.start()]
-            if re.search(r"\b(?:not|never|refused|refuses|declined|failed)\s+(?:\w+\s+)?$|\bif\s+[^,]*$", before):
+            clause = before[before.rfind(",") + 1 :]
+            if _NEGATED.search(before, max(0, len(before) - 30)) or _CONDITIONAL.search(clause):
                 continue
-            if verb in _NEEDS_LINK and not match.group("link") and not find_quantity(s[match.end() : match.end() + 40]):
+            if (
+                verb in _NEEDS_LINK
+                and not match.group("link")
+                and not find_quantity(s[match.end() : match.end() + 40])
+            ):
                 continue
             actor = self._actor(sentence, match.start())
             if actor is None:
@@ -137,65 +175,140 @@ class _PledgeFinder:
             if action_end - action_start < 8:
                 continue
             drafts.append(
-                self._draft(sentence, entity, phrase_start, action_start, action_end, match.group("cue"), 0.8,
-                            "commitment-verb")
+                self._draft(
+                    sentence,
+                    entity,
+                    phrase_start,
+                    action_start,
+                    action_end,
+                    match.group("cue"),
+                    0.8,
+                    "commitment-verb",
+                )
             )
         return drafts
 
     def _announced(self, sentence: Sentence, last_actor: Entity | None) -> list[PledgeDraft]:
+        drafts = []
+        for quote in self._quotes:
+            if not sentence.start <= quote.start < sentence.end:
+                continue
+            match = _ANNOUNCED.match(self._text, quote.start, quote.end)
+            if match is None or match.group("verb") in _NOT_ACTIONS:
+                continue
+            if not self._is_self(match.group("subject"), quote.entity):
+                continue
+            speaker_start = (
+                quote.speaker_start if sentence.start <= quote.speaker_start < quote.start else quote.start
+            )
+            cue = f"{quote.cue} ... {match.group('future')}"
+            offset = sentence.start
+            action_start = match.start("verb") - offset
+            drafts.append(
+                self._draft(
+                    sentence,
+                    quote.entity,
+                    speaker_start - offset,
+                    action_start,
+                    self._action_end(sentence.text, action_start),
+                    cue,
+                    0.7,
+                    "said-would",
+                )
+            )
+        return drafts
+
+    def _nominal(self, sentence: Sentence, last_actor: Entity | None) -> list[PledgeDraft]:
         s = sentence.text
         drafts = []
-        for match in _ANNOUNCED.finditer(s):
-            verb = match.group("verb")
-            if verb in _NOT_ACTIONS:
+        if not _COMMITMENT_STEMS.search(sentence.lowered):
+            return drafts
+        for match in _NOMINAL.finditer(s):
+            owner = re.sub(r"['’]s?$", "", match.group("owner"))
+            entity = self._registry.resolve(owner, sentence.start + match.start())
+            if entity is None:
                 continue
-            subject = match.group("subject")
-            actor = self._actor(sentence, match.start())
-            if actor is None:
-                continue
-            entity, phrase_start = actor
-            if not self._is_self(subject, entity):
-                continue
-            action_start = match.start("verb")
+            action_start = match.end()
             action_end = self._action_end(s, action_start)
-            cue = f"{match.group('cue')} ... {match.group('future')}"
-            drafts.append(self._draft(sentence, entity, phrase_start, action_start, action_end, cue, 0.7,
-                                      "said-would"))
+            if action_end - action_start < 8:
+                continue
+            drafts.append(
+                self._draft(
+                    sentence,
+                    entity,
+                    match.start(),
+                    action_start,
+                    action_end,
+                    match.group("cue"),
+                    0.6,
+                    "possessive-pledge",
+                )
+            )
+        for match in _PROMISED_BY.finditer(s):
+            entity = self._registry.resolve(match.group("owner"), sentence.start + match.start("owner"))
+            if entity is None:
+                continue
+            clause_start = max(s.rfind(",", 0, match.start()) + 1, 0)
+            start = clause_start + len(s[clause_start:]) - len(s[clause_start:].lstrip())
+            drafts.append(
+                self._draft(
+                    sentence, entity, start, start, match.end(), match.group("cue"), 0.5, "promised-by"
+                )
+            )
         return drafts
 
     def _is_self(self, subject: str, entity: Entity) -> bool:
+        """Whether ``subject`` is an actor the speaker can commit: itself, its side, its people."""
         lowered = subject.lower()
-        if lowered in _SELF_SUBJECTS or lowered.split()[-1] in _ACTOR_HEADS:
+        if lowered in _SELF_SUBJECTS or lowered.split()[-1] in _ACTOR_HEADS | _AGENT_HEADS:
+            return True
+        if find_quantity(subject):
             return True
         reading = read_phrase(subject)
-        if reading is None or reading.kind == PRONOUN:
-            return False
-        return reading.kind == SourceKind.ORGANISATION or reading.name.split()[-1] == entity.name.split()[-1]
+        return (
+            reading is not None
+            and reading.kind != PRONOUN
+            and subject[:1].isupper()
+            and subject.lower() not in ("this", "that", "there", "these", "those")
+        )
 
     def _will(self, sentence: Sentence, last_actor: Entity | None) -> list[PledgeDraft]:
         s = sentence.text
         drafts = []
+        if not _FUTURE_WORDS.search(s):
+            return drafts
         for match in _WILL.finditer(s):
             verb = match.group("verb")
             if verb in _NOT_ACTIONS or re.search(r"\bif\b", s[: match.start()], re.IGNORECASE):
                 continue
-            subject = match.group("subject").strip()
-            subject_start = match.start("subject")
+            subject = re.sub(r"^(?:and|but|so|then)\b\s*", "", match.group("subject").strip())
+            subject_start = match.end("subject") - len(subject) - (1 if subject else 0)
             if not subject:
-                if not s[: match.start()].rstrip().endswith("and"):
+                if not s[: match.start("future")].rstrip().endswith("and"):
                     continue
                 entity = self._sentence_actor(sentence, match.start()) or last_actor
                 if entity is None:
                     continue
                 subject_start = match.start("future")
             else:
-                entity = self._will_subject(sentence, subject, subject_start, last_actor)
+                to_be = bool(re.match(r"(?:is|are)\s+to\b", match.group("future")))
+                entity = self._will_subject(sentence, subject, subject_start, last_actor, to_be)
                 if entity is None:
                     continue
             action_start = match.start("verb")
             action_end = self._action_end(s, action_start)
-            drafts.append(self._draft(sentence, entity, subject_start, action_start, action_end,
-                                      match.group("future"), 0.6, "will-action"))
+            drafts.append(
+                self._draft(
+                    sentence,
+                    entity,
+                    subject_start,
+                    action_start,
+                    action_end,
+                    match.group("future"),
+                    0.6,
+                    "will-action",
+                )
+            )
         return drafts
 
     def _sentence_actor(self, sentence: Sentence, before: int) -> Entity | None:
@@ -205,7 +318,7 @@ class _PledgeFinder:
         return self._registry.resolve(sentence.text[span[0] : span[1]], sentence.start + span[0])
 
     def _will_subject(
-        self, sentence: Sentence, subject: str, start: int, last_actor: Entity | None
+        self, sentence: Sentence, subject: str, start: int, last_actor: Entity | None, to_be: bool
     ) -> Entity | None:
         lowered = subject.lower()
         if lowered in ("it", "the government") and last_actor is not None:
@@ -213,7 +326,13 @@ class _PledgeFinder:
         if lowered in ("we", "i"):
             return self._registry.speaker_at(sentence.start + start)
         reading = read_phrase(subject)
-        if reading is None or reading.kind != SourceKind.ORGANISATION:
+        if (
+            reading is None
+            or reading.kind == PRONOUN
+            or lowered in ("this", "that", "these", "those", "there")
+        ):
+            return None
+        if reading.kind != SourceKind.ORGANISATION and not (reading.kind == SourceKind.PERSON and to_be):
             return None
         return self._registry.resolve(subject, sentence.start + start)
 
@@ -261,7 +380,11 @@ class _PledgeFinder:
 
 
 def find_pledges(
-    text: str, sentences: list[Sentence], registry: SourceRegistry, published: dt.date | None
+    text: str,
+    sentences: list[Sentence],
+    registry: SourceRegistry,
+    quotes: list[QuoteDraft],
+    published: dt.date | None,
 ) -> list[PledgeDraft]:
-    """All pledges of one article, in text order."""
-    return _PledgeFinder(text, sentences, registry, published).run()
+    """All pledges of one article, in text order; ``quotes`` are its statements, already found."""
+    return _PledgeFinder(text, sentences, registry, quotes, published).run()

@@ -4,20 +4,47 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import word_set
 from .types import Quantity
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100, "a": 1, "an": 1,
+    "fifty": 50, "hundred": 100,
 }  # fmt: skip
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-_CURRENCY_SIGNS = {"$": "dollars", "us$": "dollars", "£": "pounds", "€": "euros", "pounds": "pounds", "euros": "euros"}
-_CURRENCY_WORDS = {"dollar": "dollars", "pound": "pounds", "euro": "euros", "yen": "yen", "yuan": "yuan",
-                   "rupees": "rupees", "rand": "rand", "francs": "francs", "roubles": "roubles", "rubles": "rubles"}
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+}
+_CURRENCY_SIGNS = {
+    "$": "dollars",
+    "us$": "dollars",
+    "£": "pounds",
+    "€": "euros",
+    "pounds": "pounds",
+    "euros": "euros",
+}
+_CURRENCY_WORDS = {
+    "dollar": "dollars",
+    "pound": "pounds",
+    "euro": "euros",
+    "yen": "yen",
+    "yuan": "yuan",
+    "rupees": "rupees",
+    "rand": "rand",
+    "francs": "francs",
+    "roubles": "roubles",
+    "rubles": "rubles",
+}
 _QUALIFIERS = (
-    "up to|at least|no more than|not more than|more than|less than|fewer than|as many as|as much as|about|around|"
-    "nearly|almost|some|over|roughly|approximately|under|close to|just over|just under|upwards of"
+    "up to|at least|no more than|not more than|more than|less than|fewer than|as many as|as much as|about|"
+    "around|nearly|almost|some|over|roughly|approximately|under|close to|just over|just under|upwards of"
 )
 _NUMBER = r"\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _AMOUNT = re.compile(
@@ -29,9 +56,11 @@ _AMOUNT = re.compile(
     (?P<rest>(?:\s+[a-z][a-z-]*){{0,3}})""",
     re.VERBOSE | re.IGNORECASE,
 )
-_UNIT_STOP = frozenset(
-    """to for of in on at by with from going will would and or a an the who which that than per each
-    more less over under into a year a month extra additional new""".split()
+_UNIT_STOP = word_set(
+    """
+    to for of in on at by with from going will would and or a an the who which that than per each more less
+    over under into where it they is are was were has have had
+    """
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _PLURAL_NOUN = re.compile(r"\b(?:its|his|her|their|the|our|of)\s+(?:[a-z-]+\s+)?([a-z]{3,}s)\b")
@@ -39,12 +68,7 @@ _PLURAL_NOUN = re.compile(r"\b(?:its|his|her|their|the|our|of)\s+(?:[a-z-]+\s+)?
 
 def _value(number: str, scale: str | None) -> float | None:
     lowered = number.lower()
-    if lowered in _NUMBER_WORDS:
-        if lowered in ("a", "an") and not scale:
-            return None
-        value = float(_NUMBER_WORDS[lowered])
-    else:
-        value = float(number.replace(",", ""))
+    value = float(_NUMBER_WORDS[lowered]) if lowered in _NUMBER_WORDS else float(number.replace(",", ""))
     return value * _SCALES.get((scale or "").lower(), 1.0)
 
 
@@ -58,7 +82,23 @@ def _unit(rest: str) -> str:
 
 
 def find_quantity(text: str) -> tuple[Quantity, int, int] | None:
-    """The first committed amount in ``text`` with its span, or None.
+    """The committed amount in ``text`` with its span, or None.
+
+    In "from six months ... to nine months" the amount is where it goes to.
+    """
+    found = list(_amounts(text))
+    if not found:
+        return None
+    first = found[0]
+    if text[max(0, first[1] - 9) : first[1]].rstrip().lower().endswith(("from", "from the")):
+        for later in found[1:]:
+            if text[max(0, later[1] - 4) : later[1]].rstrip().lower().endswith("to"):
+                return later
+    return first
+
+
+def _amounts(text: str):
+    """Each amount in ``text`` with its span, in order.
 
     Years ("by 2020") and bare numbers without a unit are skipped; a number standing alone
     ("no more than 200 going ...") takes the first plural noun of ``text`` as its unit.
@@ -77,7 +117,9 @@ def find_quantity(text: str) -> tuple[Quantity, int, int] | None:
             unit = _unit(rest)
             first_word = rest.split()[0].lower() if rest.split() else ""
             if first_word in _CURRENCY_WORDS or first_word.rstrip("s") in _CURRENCY_WORDS:
-                unit = _CURRENCY_WORDS.get(first_word, _CURRENCY_WORDS.get(first_word.rstrip("s"), first_word))
+                unit = _CURRENCY_WORDS.get(
+                    first_word, _CURRENCY_WORDS.get(first_word.rstrip("s"), first_word)
+                )
             elif not unit:
                 noun = _PLURAL_NOUN.search(text, 0, match.start())
                 if noun is None or number.lower() in _NUMBER_WORDS and not scale:
@@ -89,5 +131,4 @@ def find_quantity(text: str) -> tuple[Quantity, int, int] | None:
             unit += "s"
         qualifier = (match.group("qualifier") or "").lower()
         end = match.end() - len(rest) + len(" ".join(rest.split()[:1])) + (1 if rest.split() else 0)
-        return Quantity(value, unit, qualifier), match.start(), min(end, match.end())
-    return None
+        yield Quantity(value, unit, qualifier), match.start(), min(end, match.end())

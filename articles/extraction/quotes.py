@@ -6,23 +6,53 @@ import re
 from dataclasses import dataclass
 
 from .clauses import clause_subject, skip_after_verb, strip_before_verb, subject_span
-from .lexicon import SPEECH_PARTICIPLES, SPEECH_VERBS, WEAK_SPEECH_VERBS
+from .lexicon import SPEECH_PARTICIPLES, SPEECH_VERBS, WEAK_SPEECH_VERBS, word_set
 from .names import Entity, SourceRegistry, read_phrase
 from .sentences import QUOTE_MARKS, Sentence
 
 _VERB_ALTERNATION = "|".join(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES, key=len, reverse=True))
-_CUE = re.compile(rf"\b(?:{_VERB_ALTERNATION}|according\s+to)\b", re.IGNORECASE)
-_ADDRESSED_VERBS = frozenset("told tells asked asks urged urges warned warns accused accuses".split())
+_CUE = re.compile(rf"\b(?:{_VERB_ALTERNATION}|[Aa]ccording\s+to|call(?:ed|s)?\s+(?:for|on))\b")
+_OPENER = re.compile(
+    r"\s*(?:On|In|Earlier|Later|Despite|After|Since|Last|As|While|When|Although|Meanwhile|"
+    r"However|Separately|Speaking|During|For|At|But)\b"
+)
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got)\s+$")
+_BAD_CONTENT_START = re.compile(
+    r"(?:of|about|by|with|for|on|at|so|despite|aboard|referring|looking|announcing|citing|speaking|adding|"
+    r"during|after|before|while|when)\b|[a-z]+ing\s+(?:to|at|back|on)\b"
+)
+_ADDRESSED_VERBS = word_set("told tells telling asked asks urged urges warned warns accused accuses")
+_COORDINATION = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|then|later))?|,|;)\s*$")
+_NAME_BEFORE_WHO = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s*,\s*who$")
+_DESCRIPTION_BEFORE_WHO = re.compile(
+    r"(?<![\w'’.-])((?:[A-Za-z][\w'’.-]*\s+){0,4}[a-z]+)\s+who\s+[a-z]+(?:\s+\S+){0,6}$"
+)
+# "the policy brief", "a leading rights watchdog": a description that may speak without a known head.
+_DESCRIBED = re.compile(
+    r"(?:[Tt]he|[Aa]n?)\s+(?:[\w.-]+\s+){0,4}[a-z][\w-]*(?:\s+(?:in|of|at|for|from)\s+(?:the\s+)?[A-Z][\w.-]*)?$"
+)
+_DASH = re.compile(r"\s[-–—]\s")
+_WHO_REACH = 120  # a relative clause between a speaker and the verb is short
+_DASHED_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{3,200}?\s+[-–—]\s*$")
+_TRAILING_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
+_THAT_REACH = 150  # how far an opening adverbial may push "that" back
+# A coordinated predicate ("... and promised justice") or a relative clause ends a reported statement.
+_STATEMENT_END = re.compile(r"\s+and\s+(?=[a-z]+ed\b)|,\s+who\b|\s+\((?=[A-Z])")
+_SPEAKER_TAIL = re.compile(
+    r"\s+(?:speaking|who|which|told|said|in\s+a|on\s+condition|at\s+a|on\s+\w+day|in\s+[A-Z]\w+|last\s+\w+"
+    r"|this\s+\w+|earlier|later|yesterday)\b.*$"
+)
 _TRAILING_PUNCT = re.compile(r"[,?!…]+[”\"’]?\s*$|[”\"]\s*$|(?<=\w)\s{2,}$")
 _LIST_COMMA_END = re.compile(r"[\s,;:\"“”'’.-]+$")
-_FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|I'm|we|we're|we've|my|our|us|me|you|your|you're)\b", re.IGNORECASE)
+_FIRST_OR_SECOND_PERSON = re.compile(
+    r"\b(?:I|I'm|we|we're|we've|my|our|us|me|you|your|you're)\b", re.IGNORECASE
+)
 _THAT = re.compile(r"\s*(?:,\s*)?(?:that\s+)?[:,]?\s*[“\"]?\s*")
-_STRIPPED_OPENING = re.compile(r"(?:^|(?<=[.!?:]))\s{2,}(?=\S)")
 _ROLE_START = re.compile(r"^(?:a|an|the|[a-z][\w-]*|\d+|[A-Z][\w.]*\s+[a-z])", re.ASCII)
-_NAME_SEGMENT = re.compile(r"^(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*$")
+_NAME_SEGMENT = re.compile(r"^(?:[\w'’.-]+\s+){0,4}[A-Z][\w'’.-]*\s+[A-Z][\w'’.-]*$|^[A-Z][\w'’.-]*$")
 _MIN_WORDS = 3
 _ADVERBIAL_REST = re.compile(
-    r"\s*,?\s*(?:after|before|when|while|as|in|on|at|during|from|since|with|without|to|upon|following|amid|"
+    r"\s*,\s*(?:a|an|despite|although|though|even|while|whereas|as|in|at|on|after|before|[a-z]+ing)\s|\s*,?\s*(?:after|before|when|while|as|in|on|at|during|from|since|with|without|to|upon|following|amid|"
     r"of|about|outside|inside|near|via|through|by|ahead|earlier|later|late|early|last|this|but)\b|\s*[(.]",
     re.IGNORECASE,
 )
@@ -40,6 +70,7 @@ class QuoteDraft:
     cue: str
     confidence: float
     method: str
+    speaker_start: int = -1  # where the attribution begins: the speaker's phrase, or the cue
 
 
 @dataclass(frozen=True)
@@ -48,6 +79,10 @@ class _Speaker:
     phrase_end: int
     role: str
     form: str  # "trailing", "leading", "inverted", "inherited"
+
+
+def _ends_with_punctuation(text: str) -> bool:
+    return bool(_TRAILING_PUNCT.search(text, max(0, len(text) - 6)))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -65,33 +100,40 @@ class QuoteFinder:
         self._text = text
         self._sentences = sentences
         self._registry = registry
-        self._has_quote_marks = any(mark in text for mark in "“”\"")
+        self._has_quote_marks = any(mark in text for mark in '“”"')
         self.drafts: list[QuoteDraft] = []
 
     def run(self) -> list[QuoteDraft]:
         """All statements of the article, in text order."""
-        previous_direct: QuoteDraft | None = None
-        for index, sentence in enumerate(self._sentences):
+        previous: QuoteDraft | None = None
+        for sentence in self._sentences:
             found = self._sentence(sentence)
             if not found:
-                run_on = self._run_on(index, sentence, previous_direct)
+                run_on = self._run_on(sentence, previous)
                 found = [run_on] if run_on else []
             self.drafts.extend(found)
-            directs = [draft for draft in found if draft.kind == "direct"]
-            if directs:
-                previous_direct = directs[-1]
-            elif found:
-                previous_direct = None
+            if found:
+                previous = found[-1]
+            elif not self._has_quote_marks:
+                previous = None
         return self.drafts
 
     def _sentence(self, sentence: Sentence) -> list[QuoteDraft]:
         s = sentence.text
         found: list[QuoteDraft] = []
-        cues = [m for m in _CUE.finditer(s) if not self._inside_quotation(s, m.start())]
+        cues = [
+            m
+            for m in _CUE.finditer(s)
+            if not self._inside_quotation(s, m.start())
+            and not _PASSIVE.search(s, max(0, m.start() - 8), m.start())
+        ]
         last_entity: Entity | None = None
         for number, cue in enumerate(cues):
             next_cue = cues[number + 1].start() if number + 1 < len(cues) else len(s)
             draft = self._attribution(sentence, cue, next_cue, last_entity, found)
+            for item in draft:
+                if item.speaker_start == -1:
+                    item.speaker_start = sentence.start + cue.start()
             if draft:
                 last_entity = draft[0].entity
                 found.extend(draft)
@@ -122,9 +164,9 @@ class QuoteFinder:
         left = s[: cue.start()]
         speaker = self._speaker_before(left, verb)
         after, addressee_end = skip_after_verb(s, cue.end(), addressee=verb in _ADDRESSED_VERBS)
-        cue_text = s[cue.start() : addressee_end] if addressee_end > cue.end() else cue.group()
+        cue_text = s[cue.start() : addressee_end].rstrip(".,") if addressee_end > cue.end() else cue.group()
         if speaker is None:
-            if _TRAILING_PUNCT.search(left) and verb not in WEAK_SPEECH_VERBS:
+            if _ends_with_punctuation(left) and verb not in WEAK_SPEECH_VERBS:
                 return self._inverted(sentence, cue, after, cue_text)
             if re.search(r"(?:\band|\bbut|,)\s*(?:(?:also|then|later)\s+)?$", left) and (
                 last_entity or found or clause_subject(s, cue.start())
@@ -133,75 +175,113 @@ class QuoteFinder:
                 return self._leading(sentence, entity, "", after, next_cue, cue_text, "inherited-subject")
             return []
         phrase = s[speaker.phrase_start : speaker.phrase_end]
-        entity = self._registry.resolve(phrase, sentence.start + speaker.phrase_start, speaker.role)
+        entity = self._registry.resolve(
+            phrase, sentence.start + speaker.phrase_start, speaker.role, lenient=True
+        )
         if entity is None:
             return []
         before_phrase = s[: speaker.phrase_start]
         if speaker.form == "apposition":
             before_phrase = s[: speaker.phrase_start].rstrip()
         rest_words = len(s[after:next_cue].split())
-        opens_statement = bool(re.match(r"\s*(?:that\b|:|,?\s*[“\"])", s[after:]))
-        rest_is_adverbial = rest_words < _MIN_WORDS or _ADVERBIAL_REST.match(s, after)
+        closed_quotation = re.search(r"[,?!][”\"]\s*$", before_phrase)
+        opens_statement = not closed_quotation and bool(re.match(r"\s*(?:that\b|:|,?\s*[“\"])", s[after:]))
+        rest_is_adverbial = rest_words < _MIN_WORDS or _ADVERBIAL_REST.match(s, after) or closed_quotation
+        opener = _OPENER.match(before_phrase)
+        addressed_only = verb in _ADDRESSED_VERBS and " that " not in s[after:next_cue] and not opener
         if (
-            _TRAILING_PUNCT.search(before_phrase)
+            _ends_with_punctuation(before_phrase)
             and not opens_statement
-            and (rest_is_adverbial or self._text[sentence.start + len(before_phrase.rstrip()) - 1] in "”\"")
             and len(before_phrase.split()) >= _MIN_WORDS
-            and not re.match(r"\s*(?:On|In|Earlier|Later|Despite|After|Since|Last|As|While|When|Although|Meanwhile|"
-                             r"However|Separately|Speaking|During|For|At|But)\b", before_phrase)
+            and (rest_is_adverbial or addressed_only)
         ):
-            drafts = self._trailing(sentence, entity, speaker.role, before_phrase, cue_text)
+            drafts = self._trailing(sentence, entity, speaker.role, before_phrase, cue_text, found)
             interrupted = re.match(r"\s*,\s*[“\"]|,\s{2,}(?=[A-Z])", s[after:])
             if drafts and interrupted and rest_words >= _MIN_WORDS:
-                drafts += self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "interrupted")
+                drafts += self._leading(
+                    sentence, entity, speaker.role, after, next_cue, cue_text, "interrupted"
+                )
             return drafts
-        if verb in WEAK_SPEECH_VERBS and not opens_statement and entity.kind != "person":
-            return []
-        return self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "leading-" + verb)
+        drafts = self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "leading-" + verb)
+        for draft in drafts:
+            draft.speaker_start = sentence.start + speaker.phrase_start
+        return drafts
 
     def _speaker_before(self, left: str, verb: str) -> _Speaker | None:
+        dashes = _DASHED_ASIDE.search(left) if _DASH.search(left) else None
+        if dashes:
+            left = left[: dashes.start()] + " " * (len(left) - dashes.start())
         stripped = strip_before_verb(left).rstrip()
         if stripped.endswith(","):
             return self._apposition(stripped[:-1])
+        if " who" in stripped[-_WHO_REACH:]:
+            named = _NAME_BEFORE_WHO.search(stripped, max(0, len(stripped) - _WHO_REACH))
+            if named:
+                return _Speaker(named.start(1), named.end(1), "", "leading")
+            described = _DESCRIPTION_BEFORE_WHO.search(stripped, max(0, len(stripped) - _WHO_REACH))
+            if described and not re.search(r"[,;:]", stripped[described.start() :]):
+                return _Speaker(described.start(), len(stripped), "", "leading")
         span = subject_span(left)
         if span is None:
             return None
         start, end = span
         phrase = left[start:end]
-        if read_phrase(phrase) is None:
+        reading = read_phrase(phrase)
+        if reading is None and not (_ends_with_punctuation(left[:start]) or _DESCRIBED.match(phrase)):
             return None
-        if phrase[:1].islower() and phrase.split()[0] not in ("a", "an", "the", "some", "two", "three"):
-            if read_phrase(phrase).kind == "person" and verb in WEAK_SPEECH_VERBS:
-                return None
         return _Speaker(start, end, "", "leading")
 
     def _apposition(self, left: str) -> _Speaker | None:
-        """``Name, a role,`` before the verb: the name speaks, the middle is its role."""
-        role_comma = left.rfind(",")
-        if role_comma == -1:
+        """``Name, a role,`` or ``The role, Name,`` before the verb: the name speaks, the rest is its role."""
+        last_comma = left.rfind(",")
+        if last_comma == -1:
             return None
-        role = left[role_comma + 1 :].strip()
-        name_start = max(left.rfind(",", 0, role_comma), left.rfind("“", 0, role_comma), left.rfind('"', 0, role_comma))
-        name_start = name_start + 1
-        name = left[name_start:role_comma].strip()
-        for word in ("and ", "but "):
-            if name.startswith(word):
-                name = name[len(word) :]
-        if not role or not _ROLE_START.match(role) or not _NAME_SEGMENT.match(name) or len(role.split()) > 16:
+        first_start = max(left.rfind(mark, 0, last_comma) for mark in (",", "“", '"', "”")) + 1
+        first = left[first_start:last_comma].strip(' “”"')
+        second = left[last_comma + 1 :].strip()
+        first = re.sub(r"^(?:and|but)\s+", "", first)
+        role_first = self._role_then_name(first, second)
+        if role_first:
+            name_at = left.index(second, last_comma)
+            return _Speaker(name_at, name_at + len(second), role_first, "apposition")
+        if not _NAME_SEGMENT.match(first):
+            trailing_name = _TRAILING_NAME.search(first)
+            first = trailing_name.group() if trailing_name else first
+        if (
+            not second
+            or not _ROLE_START.match(second)
+            or not _NAME_SEGMENT.match(first)
+            or len(second.split()) > 30
+        ):
             return None
-        if role.split()[0].lower() in ("who", "which", "that", "where", "when", "whose"):
-            role = ""
-        reading = read_phrase(name)
+        role = (
+            "" if second.split()[0].lower() in ("who", "which", "that", "where", "when", "whose") else second
+        )
+        role = re.sub(r"\s+(?:who|which)\s.*$", "", role)
+        role = re.sub(r"^(?:a|an|the)\s+", "", role)
+        reading = read_phrase(first)
         if reading is None or reading.kind == "pronoun":
             return None
-        phrase_start = left.index(name, name_start)
-        return _Speaker(phrase_start, phrase_start + len(name), role.rstrip(","), "apposition")
+        name_at = left.index(first, first_start)
+        return _Speaker(name_at, name_at + len(first), role.rstrip(","), "apposition")
+
+    @staticmethod
+    def _role_then_name(first: str, second: str) -> str:
+        """The role when ``first`` is a description and ``second`` a full personal name."""
+        reading = read_phrase(second)
+        if reading is None or reading.kind != "person" or reading.role or len(second.split()) < 2:
+            return ""
+        if not re.match(r"(?:the|a|an)\s+[a-zA-Z]", first, re.IGNORECASE) or len(first.split()) > 12:
+            return ""
+        return re.sub(r"^(?:the|a|an)\s+", "", first, flags=re.IGNORECASE)
 
     def _subject_entity(self, sentence: Sentence, before: int) -> Entity | None:
         span = clause_subject(sentence.text, before)
         if span is None:
             return None
-        return self._registry.resolve(sentence.text[span[0] : span[1]], sentence.start + span[0])
+        return self._registry.resolve(
+            sentence.text[span[0] : span[1]], sentence.start + span[0], lenient=True
+        )
 
     def _content_start(self, sentence: Sentence, end: int) -> int:
         s = sentence.text
@@ -225,15 +305,27 @@ class QuoteFinder:
         return sentence.start
 
     def _trailing(
-        self, sentence: Sentence, entity: Entity, role: str, before_phrase: str, cue: str
+        self,
+        sentence: Sentence,
+        entity: Entity,
+        role: str,
+        before_phrase: str,
+        cue: str,
+        found: list[QuoteDraft],
     ) -> list[QuoteDraft]:
         s = sentence.text
         end = len(before_phrase.rstrip())
         start = self._content_start(sentence, end)
+        if found:
+            start = max(start, found[-1].end + 1)
         start, stop = _trim(self._text, start, sentence.start + end)
         if len(self._text[start:stop].split()) < _MIN_WORDS:
             return []
-        quoted = s[: end].rstrip()[-1:] in "”\"" or self._text[start - 1 : start] in "“\"" or not self._has_quote_marks
+        quoted = (
+            s[:end].rstrip()[-1:] in '”"'
+            or self._text[start - 1 : start] in '“"'
+            or not self._has_quote_marks
+        )
         kind = "direct" if quoted else "indirect"
         return [QuoteDraft(start, stop, entity, role, kind, cue, 0.85, "trailing-said")]
 
@@ -252,12 +344,18 @@ class QuoteFinder:
         s = sentence.text
         head = _THAT.match(s, after)
         content_start = head.end() if head else after
+        if _BAD_CONTENT_START.match(s, content_start):
+            that = s.find(" that ", content_start, content_start + _THAT_REACH)
+            if that != -1 and not any(mark in s[content_start:that] for mark in ',;:“”"'):
+                content_start = that + len(" that ")
         end = self._content_end(s, content_start, next_cue)
         start, stop = _trim(self._text, sentence.start + content_start, sentence.start + end)
         words = self._text[start:stop].split()
-        if len(words) < _MIN_WORDS or words[0].lower() in ("of", "about", "by", "with", "for", "on", "at", "so"):
+        if len(words) < _MIN_WORDS or _BAD_CONTENT_START.match(self._text, start):
             return []
-        opened = self._text[start - 1 : start] in "“\"" or self._text[max(0, start - 3) : start].strip() in "“\""
+        opened = (
+            self._text[start - 1 : start] in '“"' or self._text[max(0, start - 3) : start].strip() in '“"'
+        )
         direct = opened and self._has_quote_marks
         if not self._has_quote_marks and _FIRST_OR_SECOND_PERSON.search(self._text[start:stop]):
             direct = ":" in s[after:content_start] or "," in s[after:content_start]
@@ -266,33 +364,45 @@ class QuoteFinder:
         return [QuoteDraft(start, stop, entity, role, kind, cue.strip(), confidence, method)]
 
     def _content_end(self, s: str, start: int, next_cue: int) -> int:
-        end = next_cue
-        if end < len(s):
-            tail = s[start:end]
-            cut = re.search(r"(?:,?\s+(?:and|but)(?:\s+(?:also|then|later))?|,)\s*(?:\w+\s+){0,4}?$", tail)
-            cut_at = start + cut.start() if cut else end
-            subject = subject_span(s[:end])
-            if subject and subject[0] > start:
-                cut_at = min(cut_at, subject[0])
-            end = cut_at
+        end = len(s)
+        if next_cue < len(s):
+            subject = subject_span(s[:next_cue])
+            next_start = subject[0] if subject and subject[0] > start else next_cue
+            boundary = _COORDINATION.search(s, start, next_start)
+            # A cue inside the statement without a clause break before it is nested speech: keep it.
+            if boundary:
+                end = boundary.start()
+        stop = _STATEMENT_END.search(s, start, end)
+        if stop:
+            end = stop.start()
         return len(_LIST_COMMA_END.sub("", s[:end])) if end > start else end
 
     def _participle(
         self, sentence: Sentence, cue: re.Match, next_cue: int, last_entity: Entity | None
     ) -> list[QuoteDraft]:
         s = sentence.text
-        if not re.search(r",\s*(?:and\s+|but\s+)?$|\band\s+$", s[: cue.start()]):
+        left = s[: cue.start()]
+        attached = re.search(r",\s*(?:and\s+|but\s+)?$|\band\s+$", left)
+        with_subject = re.search(r"\bwith\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+$", left)
+        if with_subject and cue.group() == "saying":
+            entity = self._registry.resolve(
+                with_subject.group(1), sentence.start + with_subject.start(1), lenient=True
+            )
+        elif attached or cue.group() == "saying":
+            entity = last_entity or self._subject_entity(sentence, cue.start())
+        else:
             return []
-        entity = last_entity or self._subject_entity(sentence, cue.start())
         after, _ = skip_after_verb(s, cue.end())
-        return self._leading(sentence, entity, "", after, next_cue, cue.group(), "participle-" + cue.group().lower())
+        return self._leading(
+            sentence, entity, "", after, next_cue, cue.group(), "participle-" + cue.group().lower()
+        )
 
     def _according_to(self, sentence: Sentence, cue: re.Match, next_cue: int) -> list[QuoteDraft]:
         s = sentence.text
         source_end = s.find(",", cue.end())
         tail_source = source_end == -1
         if tail_source:
-            source_end = len(s.rstrip(" .”\""))
+            source_end = len(s.rstrip(' .”"'))
         phrase = s[cue.end() : source_end].strip()
         if not phrase or len(phrase.split()) > 8:
             return []
@@ -300,8 +410,12 @@ class QuoteFinder:
         if entity is None:
             return []
         left = s[: cue.start()].rstrip()
+        if any(word in SPEECH_VERBS for word in left.split()):
+            return []
         if left.endswith(",") and len(left.split()) >= _MIN_WORDS:
-            start, stop = _trim(self._text, self._content_start(sentence, len(left)), sentence.start + len(left))
+            start, stop = _trim(
+                self._text, self._content_start(sentence, len(left)), sentence.start + len(left)
+            )
             method = "trailing-according-to"
         elif not left and not tail_source:
             start, stop = _trim(self._text, sentence.start + source_end + 1, sentence.start + next_cue)
@@ -315,16 +429,19 @@ class QuoteFinder:
     def _inverted(self, sentence: Sentence, cue: re.Match, after: int, cue_text: str) -> list[QuoteDraft]:
         """``<statement>, said Jane Doe, a role.``"""
         s = sentence.text
-        tail = s[cue.end() :].rstrip(" .”\"")
+        tail = s[cue.end() :].rstrip(' .”"')
         name, _, role = tail.partition(",")
-        name = name.strip()
+        name = _SPEAKER_TAIL.sub("", name.strip())
         if not name or len(name.split()) > 8:
             return []
         phrase_start = s.index(name, cue.end())
         reading = read_phrase(name)
         if reading is None or reading.kind == "pronoun":
             return []
-        entity = self._registry.resolve(name, sentence.start + phrase_start, role.strip())
+        if not re.match(r"(?:a|an|the|[A-Z])", name) and reading.kind != "unnamed":
+            return []
+        role = re.sub(r"^(?:a|an|the)\s+", "", role.strip())
+        entity = self._registry.resolve(name, sentence.start + phrase_start, role)
         if entity is None:
             return []
         left = s[: cue.start()].rstrip()
@@ -332,17 +449,23 @@ class QuoteFinder:
         start, stop = _trim(self._text, start, sentence.start + len(left))
         if len(self._text[start:stop].split()) < _MIN_WORDS:
             return []
-        role = role.strip() or reading.role
+        role = role or reading.role
         return [QuoteDraft(start, stop, entity, role, "direct", cue_text, 0.85, "inverted-said")]
 
-    def _run_on(self, index: int, sentence: Sentence, previous: QuoteDraft | None) -> QuoteDraft | None:
+    def _run_on(self, sentence: Sentence, previous: QuoteDraft | None) -> QuoteDraft | None:
         """A quotation that carries on into a sentence of its own keeps the previous speaker."""
-        if previous is None:
+        if previous is None or (not self._has_quote_marks and previous.kind != "direct"):
             return None
-        opens = sentence.text[:1] in "“\"" if self._has_quote_marks else self._text[
-            max(0, sentence.start - 2) : sentence.start
-        ] == "  " and self._text[sentence.end : sentence.end + 2] == "  "
+        opens = (
+            sentence.text[:1] in '“"'
+            if self._has_quote_marks
+            else self._text[max(0, sentence.start - 2) : sentence.start] == "  "
+            and self._text[sentence.end : sentence.end + 2] == "  "
+        )
         if not opens:
+            return None
+        closes = self._text[sentence.end : sentence.end + 2] in ("  ", "") or sentence.text.endswith(" .")
+        if not self._has_quote_marks and not (_FIRST_OR_SECOND_PERSON.search(sentence.text) or closes):
             return None
         start, stop = _trim(self._text, sentence.start, sentence.end)
         if len(self._text[start:stop].split()) < _MIN_WORDS:

@@ -4,32 +4,30 @@ from __future__ import annotations
 
 import re
 
-_NEGATABLE = (
-    "don|doesn|didn|can|won|isn|aren|wasn|weren|couldn|wouldn|shouldn|hasn|haven|hadn|mustn|ain|needn|mightn|shan"
-)
-_SUBJECT = "i|you|we|they|he|she|it|who|what|there|that|here|where|let"
+from .lexicon import word_set
 
-# Each pattern matches "<word> <suffix>" where only an apostrophe can make sense of the lone suffix;
-# group 1 ends right before the space that becomes the apostrophe.
-_CONTRACTIONS = re.compile(
-    rf"""\b(?:
-        (?i:({_NEGATABLE})) \ t
-      | (I) \ m
-      | (?i:(you|we|they|who|what|there)) \ re
-      | (?i:(i|you|we|they|who|would|could|should|might|must)) \ ve
-      | (?i:(i|you|he|she|it|we|they|that|there|who|what)) \ ll
-      | (?i:(i|you|he|she|we|they)) \ d
-      | (?i:({_SUBJECT})) \ s
-    )\b(?![.'’\w])""",
-    re.VERBOSE,
-)
-
-# A possessive "s" after a noun: the noun must be a plain word of two or more letters, so that
+# For each suffix a stripped apostrophe leaves alone, the words it can follow ("I m", "you re").
+_CONTRACTED_WORDS = {
+    "t": word_set(
+        "don doesn didn can won isn aren wasn weren couldn wouldn shouldn hasn haven hadn mustn ain needn "
+        "mightn shan"
+    ),
+    "m": frozenset({"i"}),
+    "re": word_set("you we they who what there"),
+    "ve": word_set("i you we they who would could should might must"),
+    "ll": word_set("i you he she it we they that there who what"),
+    "d": word_set("i you he she we they"),
+    "s": word_set("i you we they he she it who what there that here where let"),
+}
+_SUFFIX = re.compile(r"(?<=[A-Za-z]) (t|m|re|ve|ll|d|s)\b(?![.'’\w])")
+_WORD_BEFORE = re.compile(r"(?<![\w.'’-])[A-Za-z]+$")
+# A possessive "s" needs a plain word of two or more letters before it and a word after it, so that
 # "Plan B s" or "U.S. s" stay as they are.
-_POSSESSIVE = re.compile(r"(?<![\w.'’-])([A-Za-z][a-z]+|[A-Z]{2,}) s(?= [\w$£€])")
+_POSSESSOR = re.compile(r"(?:[A-Za-z][a-z]+|[A-Z]{2,})$")
+_FOLLOWED_BY_WORD = re.compile(r" [\w$£€]")
 
 _APOSTROPHES = "'’"
-_GUARD = 12
+_GUARD = 20
 
 
 def _apostrophe_nearby(text: str, position: int) -> bool:
@@ -44,15 +42,20 @@ def repair_apostrophes(text: str) -> str:
     stay valid. Unclear cases (single letters, abbreviations, places that already have apostrophes)
     are left alone.
     """
-    positions = []
-    for pattern in (_CONTRACTIONS, _POSSESSIVE):
-        for match in pattern.finditer(text):
-            word_end = next(match.end(g) for g in range(1, (pattern.groups or 0) + 1) if match.end(g) != -1)
-            if not _apostrophe_nearby(text, word_end):
-                positions.append(word_end)
-    if not positions:
-        return text
-    chars = list(text)
-    for position in positions:
-        chars[position] = "'"
-    return "".join(chars)
+    chars = None
+    for match in _SUFFIX.finditer(text):
+        space = match.start()
+        word = _WORD_BEFORE.search(text, max(0, space - 30), space)
+        if word is None or _apostrophe_nearby(text, space):
+            continue
+        suffix = match.group(1)
+        lowered = word.group().lower()
+        contracted = lowered in _CONTRACTED_WORDS[suffix] and (suffix != "m" or word.group() == "I")
+        possessive = (
+            suffix == "s" and _POSSESSOR.match(word.group()) and _FOLLOWED_BY_WORD.match(text, match.end())
+        )
+        if contracted or possessive:
+            if chars is None:
+                chars = list(text)
+            chars[space] = "'"
+    return text if chars is None else "".join(chars)

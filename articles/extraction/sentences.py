@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
-OPENING_QUOTES = '“"'
-CLOSING_QUOTES = '”"'
+from .lexicon import word_set
+
 QUOTE_MARKS = '“”"'
 
 # "VANCOUVER (Reuters) - " or "LONDON, June 3 (Reuters) - ": where the story starts, not a speaker.
 DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .,'/&-]{0,60}?\((?:Reuters|AP|AFP)\)\s*[-–—]+\s*")
 
-_ABBREVIATIONS = frozenset(
-    """
+_ABBREVIATIONS = word_set("""
     mr mrs ms dr st gen lt col sen rep gov jan feb mar apr aug sep sept oct nov dec no vs inc corp co jr sr
     prof rev adm capt maj sgt ft mt
-    """.split()
-)
+    """)
 _BOUNDARY = re.compile(r"[.!?]+[”\"’']?(?=\s+[“\"‘']?[A-Z0-9(])|\n+")
 
 
@@ -26,6 +25,11 @@ class Sentence:
     start: int
     end: int
     text: str
+
+    @cached_property
+    def lowered(self) -> str:
+        """The sentence in lower case, for quick tests before slower patterns."""
+        return self.text.lower()
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -52,7 +56,9 @@ def _open_quote_ends(text: str) -> list[tuple[int, int]]:
             continue
         before = text[index - 1] if index else " "
         after = text[index + 1] if index + 1 < len(text) else " "
-        opening = char == "“" or (char == '"' and (before.isspace() or before in "(:") and not after.isspace())
+        opening = char == "“" or (
+            char == '"' and (before.isspace() or before in "(:") and not after.isspace()
+        )
         if opening:
             open_at = index
         elif open_at is not None:

@@ -1,0 +1,141 @@
+"""The filters readers apply to lists, downloads, feeds and the API alike.
+
+Query parameters are shared across lists, so that links stay readable: ``q`` for text, slugs for
+``speaker``, ``pledger`` and ``outlet``, ISO dates for ``after`` and ``before``, and ``sort``.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import F
+
+from .models import Article, Outlet, Quote, Speaker
+
+# A reader's question fits in far less; a longer one is an error, not a slow query.
+MAX_QUERY_LENGTH = 200
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def on_or_after(field_name: str) -> filters.DateFilter:
+    return filters.DateFilter(field_name=field_name, lookup_expr="gte", label="From", widget=DateInput)
+
+
+def on_or_before(field_name: str) -> filters.DateFilter:
+    return filters.DateFilter(field_name=field_name, lookup_expr="lte", label="To", widget=DateInput)
+
+
+def values_of(queryset, field_name: str):
+    """Choices from the distinct non-empty values of a column, read when the form is built."""
+
+    def choices():
+        values = queryset.exclude(**{field_name: ""}).order_by(field_name).values_list(field_name, flat=True)
+        return [(value, value) for value in values.distinct()]
+
+    return choices
+
+
+class SortFilter(filters.OrderingFilter):
+    """``sort`` by a named column, ``-`` first for descending, with empty values last on every database;
+    ties keep one order, so that pages never repeat a row."""
+
+    def get_ordering_value(self, param):
+        name = super().get_ordering_value(param)
+        column = F(name.removeprefix("-"))
+        return column.desc(nulls_last=True) if name.startswith("-") else column.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+class ArchiveFilterSet(filters.FilterSet):
+    """A ranked text search on ``q``, which every list has."""
+
+    q = filters.CharFilter(label="Words", method="search", max_length=MAX_QUERY_LENGTH)
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class ArticleFilter(ArchiveFilterSet):
+    outlet = filters.ModelChoiceFilter(queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet")
+    subject = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject")
+    place = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere")
+    speaker = filters.ModelChoiceFilter(
+        label="Quoting",
+        queryset=Speaker.objects.named().filter(quotes__isnull=False).distinct(),
+        to_field_name="slug",
+        method="quoting",
+        empty_label="Anyone",
+    )
+    after = on_or_after("published")
+    before = on_or_before("published")
+    sort = SortFilter(
+        fields=(("published", "published"), ("headline", "headline")),
+        field_labels={"published": "Date", "headline": "Headline"},
+        label="Sort by",
+        empty_label="Default order",
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def quoting(self, queryset, name, speaker):
+        return queryset.quoting(speaker)
+
+
+class SpeakerFilter(ArchiveFilterSet):
+    q = filters.CharFilter(label="Name", method="search", max_length=MAX_QUERY_LENGTH)
+    kind = filters.ChoiceFilter(choices=Speaker.Kind.choices, empty_label="Any kind")
+    sort = SortFilter(
+        fields=(("quote_count", "quotes"), ("pledge_count", "pledges"), ("name", "name")),
+        field_labels={"quotes": "Quotes", "pledges": "Pledges", "name": "Name"},
+        label="Sort by",
+        empty_label="Default order",
+    )
+
+    class Meta:
+        model = Speaker
+        fields = []
+
+
+class SpeakerQuoteFilter(ArchiveFilterSet):
+    """What narrows one speaker's quotes: words and dates."""
+
+    after = on_or_after("article__published")
+    before = on_or_before("article__published")
+
+    class Meta:
+        model = Quote
+        fields = []
+
+
+class QuoteFilter(SpeakerQuoteFilter):
+    speaker = filters.ModelChoiceFilter(
+        queryset=Speaker.objects.named().filter(quotes__isnull=False).distinct(),
+        to_field_name="slug",
+        method="said_by",
+        empty_label="Anyone",
+    )
+    outlet = filters.ModelChoiceFilter(
+        field_name="article__outlet",
+        queryset=Outlet.objects.all(),
+        to_field_name="slug",
+        empty_label="Any outlet",
+    )
+    kind = filters.ChoiceFilter(choices=Quote.Kind.choices, label="Direct or reported", empty_label="Either")
+    sort = SortFilter(
+        fields=(("article__published", "published"), ("speaker__name", "speaker")),
+        field_labels={"published": "Date", "speaker": "Speaker"},
+        label="Sort by",
+        empty_label="Default order",
+    )
+
+    class Meta(SpeakerQuoteFilter.Meta):
+        pass
+
+    def said_by(self, queryset, name, speaker):
+        return queryset.for_speaker(speaker)

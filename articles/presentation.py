@@ -1,0 +1,182 @@
+"""Turning stored text into what readers see: marked article bodies, quotes in context, search snippets,
+a speaker's quotes over time, and schema.org data. Plain functions; the template tags call them."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .search import search_words
+
+PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+SENTENCE_END = re.compile(r"[.!?][\"”’']?\s|\n")
+CONTEXT_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A span of an article body that a quote or pledge covers, and where it leads."""
+
+    start: int
+    end: int
+    kind: str  # "quote" or "pledge"
+    href: str
+    title: str
+    anchor: str
+    unreviewed: bool = False
+
+
+def quote_mark(quote) -> Mark:
+    title = f"{quote.speaker}, {quote.speaker_role}" if quote.speaker_role else str(quote.speaker)
+    return Mark(
+        quote.start,
+        quote.end,
+        "quote",
+        quote.speaker.get_absolute_url(),
+        title,
+        f"quote-{quote.pk}",
+        quote.is_unreviewed_machine_item,
+    )
+
+
+def pledge_mark(pledge) -> Mark:
+    return Mark(
+        pledge.start,
+        pledge.end,
+        "pledge",
+        pledge.get_absolute_url(),
+        f"Pledge by {pledge.pledger}: {pledge.display_status}",
+        f"pledge-{pledge.pk}",
+        pledge.is_unreviewed_machine_item,
+    )
+
+
+def marked_body(body: str, marks: list[Mark]) -> SafeString:
+    """The body as paragraphs, each stretch that a quote or pledge covers a link.
+
+    Spans may overlap (a pledge inside a quoted sentence), and links may not nest, so the text is cut
+    at every span boundary and each piece becomes one link: to the pledge where a pledge covers it,
+    otherwise to the speaker of the quote.
+    """
+    paragraphs = []
+    for paragraph in PARAGRAPH.finditer(body):
+        start, end = paragraph.span()
+        inside = [m for m in marks if m.start < end and start < m.end]
+        cuts = sorted({start, end} | {max(start, min(end, p)) for m in inside for p in (m.start, m.end)})
+        pieces = [marked_piece(body, a, b, inside) for a, b in zip(cuts, cuts[1:], strict=False)]
+        paragraphs.append(format_html("<p>{}</p>", mark_safe("".join(pieces))))
+    return mark_safe("\n".join(paragraphs))
+
+
+def marked_piece(body: str, start: int, end: int, marks: list[Mark]) -> str:
+    covering = [m for m in marks if m.start <= start and end <= m.end]
+    anchors = "".join(format_html('<span id="{}"></span>', m.anchor) for m in marks if m.start == start)
+    if not covering:
+        return anchors + escape(body[start:end])
+    lead = next((m for m in covering if m.kind == "pledge"), covering[0])
+    classes = ["mark", *sorted({f"mark-{m.kind}" for m in covering})]
+    if any(m.unreviewed for m in covering):
+        classes.append("unreviewed")
+    return anchors + format_html(
+        '<a class="{}" href="{}" title="{}">{}</a>', " ".join(classes), lead.href, lead.title, body[start:end]
+    )
+
+
+@dataclass(frozen=True)
+class InContext:
+    before: str
+    text: str
+    after: str
+
+
+def in_context(body: str, start: int, end: int) -> InContext:
+    """The sentence (or sentences) around a span, split into what comes before, the span, and after."""
+    sentence_starts = [m.end() for m in SENTENCE_END.finditer(body, 0, start)]
+    begin = max([0, *sentence_starts, start - CONTEXT_LIMIT])
+    following = SENTENCE_END.search(body, end)
+    finish = min(following.start() + 1 if following else len(body), end + CONTEXT_LIMIT)
+    return InContext(body[begin:start].lstrip(), body[start:end], body[end:finish].rstrip())
+
+
+def snippet(text: str, query: str, width: int = 110) -> SafeString:
+    """A stretch of ``text`` around the first word of ``query`` it holds, with the words marked."""
+    words = search_words(query)
+    if not words:
+        return escape(text[: width * 2])
+    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)
+    found = pattern.search(text)
+    centre = found.start() if found else 0
+    begin, finish = max(0, centre - width), min(len(text), centre + width)
+    excerpt = escape(text[begin:finish])
+    marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", excerpt)
+    return mark_safe(("…" if begin else "") + marked + ("…" if finish < len(text) else ""))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    height: int  # percent of the tallest bar
+
+
+def quotes_over_time(per_month: list[dict]) -> list[Bar]:
+    """Bars for each month from the first quote to the last, or for each year when that is over three years."""
+    counts = {row["month"]: row["count"] for row in per_month}
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if (last.year - first.year) * 12 + last.month - first.month < 36:
+        periods = month_range(first, last)
+        totals = [(month.strftime("%b %Y"), counts.get(month, 0)) for month in periods]
+    else:
+        totals = [
+            (str(year), sum(n for month, n in counts.items() if month.year == year))
+            for year in range(first.year, last.year + 1)
+        ]
+    tallest = max(n for _, n in totals)
+    return [Bar(label, n, round(100 * n / tallest)) for label, n in totals]
+
+
+def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def news_article_data(article, url: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "url": url,
+        "mainEntityOfPage": url,
+    }
+    if article.published:
+        data["datePublished"] = article.published.isoformat()
+    if article.outlet:
+        data["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+    if article.place:
+        data["dateline"] = article.place
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
+    return data
+
+
+def quotation_data(quote, url: str, article_url: str, speaker_url: str) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "Quotation",
+        "text": quote.text,
+        "url": url,
+        "spokenByCharacter": {
+            "@type": "Organization" if quote.speaker.kind == "organisation" else "Person",
+            "name": quote.speaker.name,
+            "url": speaker_url,
+        },
+        "isPartOf": {"@type": "NewsArticle", "headline": quote.article.headline, "url": article_url},
+        **({"dateCreated": quote.article.published.isoformat()} if quote.article.published else {}),
+    }

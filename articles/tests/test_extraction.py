@@ -1,0 +1,518 @@
+"""Tests of the extraction engine (plain Python, no Django): rules, sources, pledges, the seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import unicodedata
+
+import pytest
+
+from articles.extraction import Quantity, extract, extract_jsonl, repair_apostrophes
+from articles.extraction.dates import resolve_deadline, resolve_when
+from articles.extraction.quantities import find_quantity
+
+SEED_TEXT = (
+    "VANCOUVER (Reuters) - Canada will not be sending hundreds of peacekeepers to support a United "
+    "Nations mission in Mali in the near future, officials said on Wednesday, a move likely to disappoint"
+    " allies who want Canadians to play a role in the West African country.\n"
+    "Prime Minister Justin Trudeau last year promised to contribute up to 600 troops to peacekeeping "
+    "operations and Canadian defense experts made three trips to Mali, where soldiers under the U.N. are "
+    "fighting Islamist militants.\n"
+    "Canada said it would split its soldiers among various missions instead, with no more than 200 going "
+    "to any one spot, and will offer transport aircraft and helicopters in a series of smart pledge "
+    "initiatives.\n"
+    "It will also help train peacekeepers.\n"
+    "U.N. officials downplayed concerns, saying that if Canada had pledged its troops and equipment to a "
+    "single mission, like Mali, then those assets could not be deployed to support other missions in the "
+    "region.\n"
+    "This is exactly what we need, we need flexibility... we need to be able to allocate these resources "
+    "where we need them the most, Jean-Pierre Lacroix, a U.N. under-secretary general for peacekeeping "
+    "operations, told reporters.\n"
+    "Lacroix said talks continue on how Canadian assets will be deployed, but added, I m sure there s a "
+    "strong determination to turn this commitment into a concrete action on the ground.\n"
+    "Earlier on Wednesday, a Canadian official told reporters the option of sending forces to Mali one "
+    "day was still alive, but added the planning process took at least six months, So you re not going to"
+    " going to see some kind of rapid deployment to any mission, let alone a complex one like Mali.\n"
+    "Trudeau sidestepped questions about the likely international reaction at a news conference, saying "
+    "the varied measures Canada was proposing would serve the U.N. better.\n"
+    "Unhappy allies this year said Canada s bid for a U.N. Security Council seat could suffer unless "
+    "Trudeau lived up to his promises.\n"
+    "This approach will be a disappointment to some, and the Canadian government will have to work hard "
+    "to overcome the credibility it has lost in not following through on its initial pledge, said Jane "
+    "Boulden, a security studies expert at Queen s University in Kingston.\n"
+    "Government insiders said enthusiasm for the Mali mission faded as the extent of likely casualties "
+    "and the complex nature of the conflict became clear.\n"
+    "More than 80 members have been killed since 2013, making Mali the world s deadliest peacekeeping "
+    "operation."
+)
+
+SEED_PUBLISHED = dt.date(2017, 11, 15)
+
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "president", "prime", "minister", "lord"}
+
+
+def _name_tokens(name: str) -> list[str]:
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).lower())
+    while words and words[0] in ("a", "an", "the"):
+        words = words[1:]
+    return [word for word in words if word not in _HONORIFICS] or words
+
+
+def same_source(predicted: str, expected: str) -> bool:
+    """The scorer's lenient match: equal after normalising, or the same surname for a person."""
+    p, e = _name_tokens(predicted), _name_tokens(expected)
+    return p == e or (expected[:1].isupper() and bool(p) and bool(e) and p[-1] == e[-1] and len(e[-1]) > 1)
+
+
+def quote_by_text(extraction, fragment: str):
+    matches = [quote for quote in extraction.quotes if fragment in quote.text]
+    assert matches, f"no quote contains {fragment!r}: {[q.text for q in extraction.quotes]}"
+    return matches[0]
+
+
+def pledge_by_text(extraction, fragment: str):
+    matches = [pledge for pledge in extraction.pledges if fragment in pledge.text]
+    assert matches, f"no pledge contains {fragment!r}: {[p.text for p in extraction.pledges]}"
+    return matches[0]
+
+
+def assert_consistent(text: str, extraction) -> None:
+    """Offsets point at the item text and every speaker or pledger is a listed source."""
+    names = {source.name for source in extraction.sources}
+    for item in (*extraction.quotes, *extraction.pledges):
+        assert text[item.start : item.end] == item.text
+        assert 0.0 <= item.confidence <= 1.0
+        assert item.method
+    for quote in extraction.quotes:
+        assert quote.speaker in names
+    for pledge in extraction.pledges:
+        assert pledge.pledger in names
+
+
+# --- Statements: one construction at a time, in stripped, straight and curly forms ----------------
+
+TRAILING_SAID = {
+    "stripped": "We will not give up on the harbour plan, Maria Lopez said.",
+    "straight": '"We will not give up on the harbour plan," Maria Lopez said.',
+    "curly": "“We will not give up on the harbour plan,” Maria Lopez said.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(TRAILING_SAID))
+def test_trailing_said_gives_a_direct_quote(form):
+    text = TRAILING_SAID[form]
+    extraction = extract(text)
+    quote = quote_by_text(extraction, "We will not give up on the harbour plan")
+    assert quote.text == "We will not give up on the harbour plan"
+    assert quote.speaker == "Maria Lopez"
+    assert quote.kind == "direct"
+    assert quote.cue == "said"
+    assert_consistent(text, extraction)
+
+
+def test_leading_said_that_drops_the_that():
+    text = "Mayor Tom Baxter said that the bridge would reopen after the inspection."
+    quote = quote_by_text(extract(text), "the bridge would reopen")
+    assert quote.text.startswith("the bridge")
+    assert quote.speaker == "Tom Baxter"
+    assert quote.speaker_role == "Mayor"
+    assert quote.kind == "indirect"
+
+
+def test_inverted_said_with_appositive_role():
+    text = (
+        "The river has never been this low in living memory, said Anna Kowalski, "
+        "a hydrologist at the University of Leeds."
+    )
+    extraction = extract(text)
+    quote = quote_by_text(extraction, "The river has never been this low")
+    assert quote.speaker == "Anna Kowalski"
+    assert quote.speaker_role == "hydrologist at the University of Leeds"
+    source = next(s for s in extraction.sources if s.name == "Anna Kowalski")
+    assert source.kind == "person"
+
+
+def test_told_reporters_with_appositive_role_before_the_cue():
+    text = "We need more boats on the lake, Peter Olsen, the regional harbour master, told reporters."
+    quote = quote_by_text(extract(text), "We need more boats")
+    assert quote.speaker == "Peter Olsen"
+    assert quote.speaker_role == "regional harbour master"
+    assert quote.cue == "told reporters"
+
+
+def test_told_reporters_with_reported_content():
+    text = "A local official told reporters the water supply was safe to drink."
+    quote = quote_by_text(extract(text), "the water supply was safe")
+    assert quote.speaker == "A local official"
+    assert quote.cue == "told reporters"
+
+
+def test_told_a_broadcaster():
+    text = "“The tunnel will be finished on time,” Karen Hill told CNN."
+    quote = quote_by_text(extract(text), "The tunnel will be finished")
+    assert quote.speaker == "Karen Hill"
+    assert quote.cue == "told CNN"
+
+
+def test_said_on_a_weekday_skips_the_time_phrase():
+    text = "The port authority said on Tuesday that cargo volumes had doubled since March."
+    quote = quote_by_text(extract(text), "cargo volumes had doubled")
+    assert quote.text.startswith("cargo volumes")
+    assert quote.speaker.lower().endswith("port authority")
+
+
+def test_in_a_statement():
+    text = "The Transport Ministry said in a statement that two new ferries would be ordered this spring."
+    quote = quote_by_text(extract(text), "two new ferries")
+    assert quote.text.startswith("two new ferries")
+    assert quote.speaker == "Transport Ministry"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Food prices rose sharply in the north, according to the Farmers Union.",
+        "According to the Farmers Union, food prices rose sharply in the north.",
+    ],
+)
+def test_according_to(text):
+    quote = quote_by_text(
+        extract(text), "food prices rose sharply".capitalize() if text[0] == "F" else "food prices"
+    )
+    assert quote.speaker == "Farmers Union"
+    assert quote.kind == "indirect"
+
+
+def test_participle_saying_takes_the_subject_of_the_clause():
+    text = "Local farmers criticised the decision, saying that the new dam would flood their fields."
+    quote = quote_by_text(extract(text), "the new dam would flood")
+    assert quote.speaker == "Local farmers"
+    assert quote.cue == "saying"
+
+
+def test_added_after_said_gives_two_items_for_one_speaker():
+    text = (
+        "Helen Marsh said repairs would take a month, but added, I m confident we can open before "
+        "the holidays."
+    )
+    extraction = extract(text)
+    first = quote_by_text(extraction, "repairs would take a month")
+    second = quote_by_text(extraction, "confident we can open")
+    assert first.speaker == second.speaker == "Helen Marsh"
+    assert second.kind == "direct"
+    assert "but added" not in first.text
+
+
+def test_quotation_interrupted_by_its_attribution_is_two_items():
+    text = "“The first phase is done,” Omar Haddad said, “and the second will start in May.”"
+    extraction = extract(text)
+    first = quote_by_text(extraction, "The first phase is done")
+    second = quote_by_text(extraction, "the second will start in May")
+    assert first.speaker == second.speaker == "Omar Haddad"
+    assert first.end < second.start
+
+
+@pytest.mark.parametrize("mark", ['"', "“"])
+def test_quotation_running_on_keeps_the_previous_speaker(mark):
+    close = '"' if mark == '"' else "”"
+    text = (
+        f"{mark}We have done everything we promised,{close} Lucy Grant said. "
+        f"{mark}Nobody in this town will be left behind.{close}"
+    )
+    run_on = quote_by_text(extract(text), "Nobody in this town will be left behind")
+    assert run_on.speaker == "Lucy Grant"
+    assert run_on.cue == ""
+    assert run_on.kind == "direct"
+
+
+def test_said_with_colon_in_straight_quotes():
+    text = 'Schools Minister Alan Reed said: "Every child deserves a warm classroom."'
+    quote = quote_by_text(extract(text), "Every child deserves a warm classroom")
+    assert quote.speaker == "Alan Reed"
+    assert quote.speaker_role == "Schools Minister"
+    assert quote.kind == "direct"
+
+
+# --- Sources ----------------------------------------------------------------------------------------
+
+
+def test_surname_and_pronoun_resolve_to_the_full_name():
+    text = (
+        "Foreign Minister Sara Lindqvist said the talks had been useful. "
+        "Lindqvist said the next round would take place in Oslo. "
+        "She said both sides had agreed to keep the details private."
+    )
+    extraction = extract(text)
+    speakers = {quote.speaker for quote in extraction.quotes}
+    assert speakers == {"Sara Lindqvist"}
+    source = extraction.sources[0]
+    assert source.role == "Foreign Minister"
+    assert "Lindqvist" in source.aliases
+
+
+def test_title_is_split_off_as_role():
+    text = "Prime Minister Jonas Berg said the budget would be balanced within two years."
+    extraction = extract(text)
+    quote = quote_by_text(extraction, "the budget would be balanced")
+    assert quote.speaker == "Jonas Berg"
+    assert quote.speaker_role == "Prime Minister"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        ("Norway said it was ready to host the talks.", "Norway", "organisation"),
+        ("The State Department said the embassy would stay open.", "State Department", "organisation"),
+        ("A Danish official said the border checks had been lifted.", "A Danish official", "unnamed"),
+        ("U.N. officials said the convoy had reached the city.", "U.N. officials", "unnamed"),
+        ("Officials said the road had been cleared overnight.", "Officials", "unnamed"),
+    ],
+)
+def test_bodies_and_unnamed_sources_speak(text, speaker, kind):
+    extraction = extract(text)
+    assert [quote.speaker for quote in extraction.quotes] == [speaker]
+    assert next(s for s in extraction.sources if s.name == speaker).kind == kind
+
+
+def test_dateline_and_places_are_not_people():
+    text = (
+        "OSLO (Reuters) - The fishing quota will be cut by a tenth, Norway said on Monday. "
+        "Fishermen in Bergen said the cut was unfair."
+    )
+    extraction = extract(text)
+    names = {source.name for source in extraction.sources}
+    assert "OSLO" not in names and "Bergen" not in names
+    assert all(source.kind != "person" for source in extraction.sources)
+    quote = quote_by_text(extraction, "The fishing quota will be cut")
+    assert quote.speaker == "Norway"
+    assert not quote.text.startswith("OSLO")
+
+
+# --- Pledges ----------------------------------------------------------------------------------------
+
+
+def test_promise_with_quantity_time_and_leader():
+    text = "Canada said it would help. Prime Minister Jonas Berg last year promised to send up to 300 medics."
+    extraction = extract(text, dt.date(2017, 11, 15))
+    pledge = pledge_by_text(extraction, "promised to send up to 300 medics")
+    assert pledge.pledger == "Jonas Berg"
+    assert pledge.quantity == Quantity(300, "medics", "up to")
+    assert pledge.when == "last year"
+    assert pledge.when_date == dt.date(2016, 1, 1)
+    assert pledge.cue == "promised"
+    assert "Canada" in pledge.pledger_aliases
+    assert_consistent(text, extraction)
+
+
+def test_said_it_would_and_it_will_are_pledges_of_the_body():
+    text = "Norway said it would build two new bridges by 2020. It will also train local engineers."
+    extraction = extract(text, dt.date(2017, 5, 2))
+    bridges = pledge_by_text(extraction, "build two new bridges")
+    assert bridges.pledger == "Norway"
+    assert bridges.deadline == "by 2020"
+    assert bridges.deadline_date == dt.date(2020, 12, 31)
+    training = pledge_by_text(extraction, "train local engineers")
+    assert training.pledger == "Norway"
+
+
+def test_no_publication_date_leaves_dates_empty():
+    text = "The city council on Wednesday pledged to plant 5,000 trees by 2030."
+    pledge = pledge_by_text(extract(text), "plant 5,000 trees")
+    assert pledge.when == "on Wednesday"
+    assert pledge.when_date is None
+    assert pledge.deadline_date is None
+    assert pledge.quantity == Quantity(5000, "trees", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norway will not send troops to the region, officials said.",  # a refusal
+        "Analysts said the economy would grow by 2 percent next year.",  # a prediction
+        "The government is considering whether to raise the pension age.",  # still under consideration
+        "The union demanded that the company pay its workers more.",  # a demand on others
+    ],
+)
+def test_refusals_predictions_and_demands_are_not_pledges(text):
+    assert extract(text).pledges == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("up to 600 troops", Quantity(600, "troops", "up to")),
+        ("$1.5 billion in aid", Quantity(1_500_000_000, "dollars", "")),
+        ("200 million euros for schools", Quantity(200_000_000, "euros", "")),
+        ("£10m for flood defences", Quantity(10_000_000, "pounds", "")),
+        ("pounds 1,400 a year", Quantity(1400, "pounds", "")),
+        ("at least 40 new buses", Quantity(40, "buses", "at least")),
+        ("no more than 200 soldiers", Quantity(200, "soldiers", "no more than")),
+        ("nine months of paid leave", Quantity(9, "months", "")),
+    ],
+)
+def test_quantity_parsing(text, expected):
+    found = find_quantity(text)
+    assert found is not None
+    assert found[0] == expected
+
+
+def test_years_are_not_quantities():
+    assert find_quantity("by 2020 at the latest") is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("last year", dt.date(2016, 1, 1)),
+        ("this year", dt.date(2017, 1, 1)),
+        ("on Wednesday", dt.date(2017, 11, 15)),
+        ("on Monday", dt.date(2017, 11, 13)),
+        ("yesterday", dt.date(2017, 11, 14)),
+        ("in 2016", dt.date(2016, 1, 1)),
+        ("last month", dt.date(2017, 10, 1)),
+        ("in March", dt.date(2017, 3, 1)),
+    ],
+)
+def test_when_resolution(phrase, expected):
+    assert resolve_when(phrase, dt.date(2017, 11, 15)) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("by 2020", dt.date(2020, 12, 31)),
+        ("by the end of 2017", dt.date(2017, 12, 31)),
+        ("by mid-2018", dt.date(2018, 6, 30)),
+        ("by March", dt.date(2018, 3, 31)),
+        ("within two years", dt.date(2019, 11, 15)),
+        ("by the end of next year", dt.date(2018, 12, 31)),
+    ],
+)
+def test_deadline_resolution(phrase, expected):
+    assert resolve_deadline(phrase, dt.date(2017, 11, 15)) == expected
+
+
+def test_dates_need_a_publication_date():
+    assert resolve_when("last year", None) is None
+    assert resolve_deadline("by 2020", None) is None
+
+
+# --- Apostrophes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stripped", "repaired"),
+    [
+        ("at Queen s University", "at Queen's University"),
+        ("I m sure", "I'm sure"),
+        ("there s a chance", "there's a chance"),
+        ("you re not going", "you're not going"),
+        ("Canada s bid", "Canada's bid"),
+        ("we don t know", "we don't know"),
+        ("the world s largest", "the world's largest"),
+    ],
+)
+def test_repair_apostrophes(stripped, repaired):
+    assert repair_apostrophes(stripped) == repaired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan B s rollout",  # a single letter: possessive or a list?
+        "the U.S. s position",  # an abbreviation
+        "the driver's and the pilot s seats",  # an apostrophe already nearby
+        "He said it was a normal day in the city.",
+        "Zeid Ra ad al-Hussein spoke",
+    ],
+)
+def test_repair_leaves_unclear_or_normal_text_alone(text):
+    assert repair_apostrophes(text) == text
+
+
+def test_repair_keeps_length_and_offsets():
+    text = "I m sure Canada s bid, as Queen s staff say, won t fail."
+    repaired = repair_apostrophes(text)
+    assert len(repaired) == len(text)
+    changed = [i for i, (a, b) in enumerate(zip(text, repaired, strict=True)) if a != b]
+    assert len(changed) == 4
+    assert all(text[i] == " " and repaired[i] == "'" for i in changed)
+
+
+# --- Batch output -----------------------------------------------------------------------------------
+
+
+def test_extract_jsonl_writes_gold_shaped_lines():
+    lines = [json.dumps({"id": "a1", "text": TRAILING_SAID["curly"], "published": "2017-11-15"}), ""]
+    out = io.StringIO()
+    assert extract_jsonl(lines, out) == 1
+    record = json.loads(out.getvalue())
+    assert record["id"] == "a1"
+    assert record["quotes"][0]["speaker"] == "Maria Lopez"
+    assert set(record) == {"id", "quotes", "pledges", "people"}
+
+
+# --- The seed article -------------------------------------------------------------------------------
+
+SEED_QUOTES = [
+    ("Canada will not be sending hundreds of peacekeepers", "officials"),
+    ("if Canada had pledged its troops and equipment", "U.N. officials"),
+    ("This is exactly what we need, we need flexibility", "Jean-Pierre Lacroix"),
+    ("talks continue on how Canadian assets will be deployed", "Jean-Pierre Lacroix"),
+    ("I m sure there s a strong determination", "Jean-Pierre Lacroix"),
+    ("the option of sending forces to Mali one day was still alive", "a Canadian official"),
+    ("the planning process took at least six months", "a Canadian official"),
+    ("the varied measures Canada was proposing would serve the U.N. better", "Justin Trudeau"),
+    ("Canada s bid for a U.N. Security Council seat could suffer", "Unhappy allies"),
+    ("This approach will be a disappointment to some", "Jane Boulden"),
+    ("enthusiasm for the Mali mission faded", "Government insiders"),
+]
+
+SEED_PLEDGES = [
+    ("promised to contribute up to 600 troops", "Justin Trudeau", Quantity(600, "troops", "up to")),
+    (
+        "it would split its soldiers among various missions",
+        "Canada",
+        Quantity(200, "soldiers", "no more than"),
+    ),
+    ("will offer transport aircraft and helicopters", "Canada", None),
+    ("It will also help train peacekeepers", "Canada", None),
+]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return extract(SEED_TEXT, SEED_PUBLISHED)
+
+
+@pytest.mark.parametrize(("fragment", "speaker"), SEED_QUOTES)
+def test_seed_quotes_are_found_and_attributed(seed, fragment, speaker):
+    quote = quote_by_text(seed, fragment)
+    assert same_source(quote.speaker, speaker), quote
+
+
+@pytest.mark.parametrize(("fragment", "pledger", "quantity"), SEED_PLEDGES)
+def test_seed_pledges_are_found_and_attributed(seed, fragment, pledger, quantity):
+    pledge = pledge_by_text(seed, fragment)
+    assert same_source(pledge.pledger, pledger), pledge
+    if quantity is not None:
+        assert (pledge.quantity.value, pledge.quantity.unit) == (quantity.value, quantity.unit)
+
+
+def test_seed_items_have_valid_offsets_and_listed_sources(seed):
+    assert_consistent(SEED_TEXT, seed)
+    assert len(seed.pledges) == len(SEED_PLEDGES)
+
+
+def test_seed_roles_and_dates(seed):
+    sources = {source.name: source for source in seed.sources}
+    assert sources["Justin Trudeau"].role == "Prime Minister"
+    assert sources["Jane Boulden"].role == "security studies expert at Queen s University in Kingston"
+    assert sources["Jean-Pierre Lacroix"].role == "U.N. under-secretary general for peacekeeping operations"
+    promise = pledge_by_text(seed, "promised to contribute")
+    assert promise.when == "last year"
+    assert promise.when_date == dt.date(2016, 1, 1)
+    assert "Canada" in promise.pledger_aliases

@@ -1,0 +1,90 @@
+"""Ranked full-text search behind one QuerySet method, on SQLite's FTS5 and PostgreSQL's own."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from articles.models import Article, Quote
+from articles.search import fts5_match, search_words
+from articles.tests.factories import make_article, make_pledge, make_quote
+from pledges.models import Pledge
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_needs_every_word():
+    both = make_article(headline="Troops for Mali", body="Canada will send peacekeepers to Mali.")
+    make_article(headline="Troops at home", body="Soldiers stay in barracks.")
+    assert list(Article.objects.search("troops mali")) == [both]
+
+
+def test_search_matches_other_forms_of_a_word():
+    article = make_article(headline="A pledge", body="The minister pledged more peacekeeping troops.")
+    assert list(Article.objects.search("pledges")) == [article]
+    assert list(Article.objects.search("Peacekeeping TROOP")) == [article]
+
+
+def test_better_matches_rank_first():
+    passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among many other things.")
+    focused = make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
+    results = list(Article.objects.search("harbour"))
+    assert results == [focused, passing]
+    assert results[0].rank > results[1].rank
+
+
+def test_search_composes_with_other_filters():
+    make_article(headline="Draft about troops", body="Troops.", status=Article.Status.DRAFT)
+    published = make_article(headline="Troops", body="Troops arrive.")
+    assert list(Article.objects.published().search("troops")) == [published]
+
+
+@pytest.mark.parametrize("text", ['"""', "NEAR(", "troops AND", "*", "(", "-", "a:b", "'", "\\", "OR NOT"])
+def test_query_syntax_is_never_passed_through(text):
+    make_article(headline="Troops", body="Troops arrive.")
+    list(Article.objects.search(text))  # no error
+
+
+def test_text_without_words_finds_nothing():
+    make_article()
+    assert not Article.objects.search("!!! ???").exists()
+
+
+def test_quotes_and_pledges_are_searched_too():
+    quote = make_quote("the troops are ready")
+    pledge = make_pledge("We will send 600 troops", action="send 600 troops to the mission")
+    assert list(Quote.objects.search("troops ready")) == [quote]
+    assert list(Pledge.objects.search("mission")) == [pledge]  # the action is searched as well as the words
+
+
+def test_the_index_follows_changes_and_deletions():
+    article = make_article(headline="Old headline", body="Nothing here.")
+    article.body = "Now about icebreakers."
+    article.save()
+    assert list(Article.objects.search("icebreakers")) == [article]
+    assert not Article.objects.search("nothing").exists()
+    article.delete()
+    assert not Article.objects.search("icebreakers").exists()
+
+
+def test_search_words_drop_syntax_and_cap_length():
+    assert search_words('"troops" NEAR(mali*') == ["troops", "NEAR", "mali"]
+    assert len(search_words("word " * 500)) == 32
+    assert fts5_match('say "hi"') == '"say" "hi"'
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps its index in FTS5 tables")
+def test_sqlite_index_survives_a_table_rebuild(transactional_db):
+    """A later migration that rebuilds a searched table drops its triggers; post_migrate restores them."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER articles_quote_fts_insert")
+    call_command("migrate", verbosity=0)
+    quote = make_quote("the icebreakers are ready")
+    assert list(Quote.objects.search("icebreakers")) == [quote]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL searches through a GIN index")
+def test_postgresql_has_gin_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING gin%'")
+        names = {name for (name,) in cursor.fetchall()}
+    assert {"articles_article_search", "articles_quote_search", "pledges_pledge_search"} <= names
