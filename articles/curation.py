@@ -7,16 +7,19 @@ duplicated or brought back.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from pledges.models import Pledge, PledgeStatusChange
 
 from .extraction import extract
 from .extraction.types import Extraction, FoundPledge, FoundQuote, Source, SourceKind
-from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key
+from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, unique_slugs
 
 SPEAKER_KINDS = {
     SourceKind.PERSON: Speaker.Kind.PERSON,
@@ -47,8 +50,7 @@ def apply_extraction(article: Article, extraction: Extraction) -> CurationOutcom
     """Store what extraction found in ``article``, keeping every editor's decision."""
     with transaction.atomic():
         speakers = SpeakerResolver(article)
-        for source in extraction.sources:
-            speakers.resolve(source)
+        speakers.resolve_all(extraction)
         outcome = sync_items(Quote, article, extraction.quotes, lambda found: quote_values(found, speakers))
         outcome += sync_items(Pledge, article, extraction.pledges, lambda found: pledge_values(found, speakers))
         outcome.speakers_created = speakers.created
@@ -60,21 +62,26 @@ def extraction_key(found: FoundQuote | FoundPledge) -> str:
 
 
 def sync_items(model, article: Article, found_items, values_of) -> CurationOutcome:
-    """Bring one kind of machine item (Quote or Pledge) in line with what extraction found now."""
+    """Bring one kind of machine item (Quote or Pledge) in line with what extraction found now.
+
+    Writes are batched (one insert, one update, one delete) so that importing stays fast. The
+    history records what people change: an item's machine version enters it as a baseline when an
+    editor first changes the item (see ExtractedItem.save), as it can always be extracted again.
+    """
     outcome = CurationOutcome()
     held = model.objects.filter(article=article, extraction_key__isnull=False)
     by_key = {item.extraction_key: item for item in held}
     # A pledge an editor has rated is the editor's, even if its words were never reviewed.
     rated = set(
         PledgeStatusChange.objects.filter(pledge__article=article).values_list("pledge_id", flat=True)
-        if model is Pledge
+        if model is Pledge and by_key
         else ()
     )
 
     def is_untouched(item) -> bool:
         return item.is_unreviewed_machine_item and item.pk not in rated
 
-    found_keys = set()
+    new, changed, changed_fields, found_keys = [], [], set(), set()
     for found in found_items:
         key = extraction_key(found)
         if key in found_keys:
@@ -83,18 +90,28 @@ def sync_items(model, article: Article, found_items, values_of) -> CurationOutco
         values = values_of(found)
         item = by_key.get(key)
         if item is None:
-            item = model(
-                article=article, extraction_key=key, origin=Origin.EXTRACTOR, review=Review.UNREVIEWED, **values
+            new.append(
+                model(article=article, extraction_key=key, origin=Origin.EXTRACTOR, review=Review.UNREVIEWED, **values)
             )
-            item.save()
-            outcome.added += 1
         elif not is_untouched(item):
             outcome.kept += 1
-        elif any(getattr(item, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(item, name, value)
-            item.save()
-            outcome.refreshed += 1
+        elif differing := {name for name, value in values.items() if getattr(item, name) != value}:
+            for name in differing:
+                setattr(item, name, values[name])
+            item.version += 1
+            item.updated_at = timezone.now()
+            changed.append(item)
+            changed_fields |= differing
+    if new:
+        if model is Pledge:
+            slugs = unique_slugs(Pledge, [pledge.slug_text for pledge in new], Pledge.SLUG_LENGTH)
+            for pledge, slug in zip(new, slugs, strict=True):
+                pledge.slug = slug
+        model.objects.bulk_create(new)
+        outcome.added = len(new)
+    if changed:
+        model.objects.bulk_update(changed, [*changed_fields, "version", "updated_at"])
+        outcome.refreshed = len(changed)
     stale = [item.pk for key, item in by_key.items() if key not in found_keys and is_untouched(item)]
     if stale:
         model.objects.filter(pk__in=stale).delete()
@@ -118,7 +135,7 @@ def quote_values(found: FoundQuote, speakers: SpeakerResolver) -> dict:
 
 def pledge_values(found: FoundPledge, speakers: SpeakerResolver) -> dict:
     quantity = found.quantity
-    on_behalf_of = [speakers.by_name(name, SourceKind.ORGANISATION) for name in found.pledger_aliases]
+    on_behalf_of = [speakers.by_name(name) for name in found.pledger_aliases]
     return {
         "text": found.text,
         "start": found.start,
@@ -141,7 +158,7 @@ def pledge_values(found: FoundPledge, speakers: SpeakerResolver) -> dict:
 
 
 class SpeakerResolver:
-    """Finds or creates the Speaker for each source an article names.
+    """Finds or creates the Speaker for each source an article names, in a few queries per article.
 
     People and bodies are shared across articles through their aliases: the full name and the
     other forms of two words or more. A surname alone is never an alias, so two people who share
@@ -153,48 +170,89 @@ class SpeakerResolver:
         self.speakers: dict[str, Speaker] = {}
         self.created: list[Speaker] = []
 
-    def by_name(self, name: str, kind: str = SourceKind.PERSON) -> Speaker:
-        """The speaker of a name the extraction used, resolving it on first sight."""
-        speaker = self.speakers.get(name)
-        if speaker is None:
-            speaker = self.resolve(Source(name=name, kind=kind))
-        return speaker
+    def by_name(self, name: str) -> Speaker:
+        """The speaker of a name the extraction used."""
+        return self.speakers[name]
 
-    def resolve(self, source: Source) -> Speaker:
-        if source.kind == SourceKind.UNNAMED:
-            speaker, created = Speaker.objects.get_or_create(
-                article=self.article, name=source.name[:200], kind=Speaker.Kind.UNNAMED
-            )
-        else:
-            speaker, created = self.named_speaker(source)
-        if created:
-            self.created.append(speaker)
-        self.speakers[source.name] = speaker
-        return speaker
+    def resolve_all(self, extraction: Extraction) -> None:
+        sources = {source.name: source for source in extraction.sources}
+        # A government a leader pledged for may be named only there.
+        for pledge in extraction.pledges:
+            for name in (pledge.pledger, *pledge.pledger_aliases):
+                sources.setdefault(name, Source(name=name, kind=SourceKind.ORGANISATION))
+        for quote in extraction.quotes:
+            sources.setdefault(quote.speaker, Source(name=quote.speaker, kind=SourceKind.PERSON))
+        unnamed = [source for source in sources.values() if source.kind == SourceKind.UNNAMED]
+        self.resolve_unnamed(unnamed)
+        self.resolve_named([source for source in sources.values() if source.kind != SourceKind.UNNAMED])
 
-    def named_speaker(self, source: Source) -> tuple[Speaker, bool]:
-        names = [source.name, *(alias for alias in source.aliases if len(alias_key(alias).split()) > 1)]
-        keys = {alias_key(name): name for name in names if alias_key(name)}
+    def resolve_unnamed(self, sources: list[Source]) -> None:
+        names = {source.name: source.name[:200] for source in sources}
+        held = {s.name: s for s in Speaker.objects.filter(article=self.article, name__in=names.values())}
+        missing = sorted(set(names.values()) - set(held))
+        # The article's id keeps "officials" of one story apart from those of every other.
+        slugs = unique_slugs(Speaker, [f"{name} {self.article.pk}" for name in missing])
+        fresh = [
+            Speaker(name=name, slug=slug, kind=Speaker.Kind.UNNAMED, article=self.article)
+            for name, slug in zip(missing, slugs, strict=True)
+        ]
+        if fresh:
+            bulk_create_with_history(fresh, Speaker)
+            self.created += fresh
+        held |= {speaker.name: speaker for speaker in fresh}
+        for source_name, name in names.items():
+            self.speakers[source_name] = held[name]
+
+    def resolve_named(self, sources: list[Source]) -> None:
+        forms = {source.name: alias_forms(source) for source in sources}
+        all_keys = {key for keys in forms.values() for key in keys}
         known = {
-            alias.key: alias.speaker for alias in SpeakerAlias.objects.filter(key__in=keys).select_related("speaker")
+            alias.key: alias.speaker
+            for alias in SpeakerAlias.objects.filter(key__in=all_keys).select_related("speaker")
         }
-        # The full name decides; another form only when the full name is new.
-        speaker = known.get(alias_key(source.name)) or next(iter(known.values()), None)
-        created = speaker is None
-        if created:
-            speaker = Speaker.objects.create(name=source.name[:200], kind=SPEAKER_KINDS[source.kind])
-        for key, name in keys.items():
-            if key not in known:
-                add_alias(speaker, name)
-        return speaker, created
+        registered = set(known)
+        to_create = []
+        for source in sources:
+            keys = forms[source.name]
+            # The full name decides; another form only when the full name is new.
+            speaker = known.get(alias_key(source.name)) or next((known[k] for k in keys if k in known), None)
+            if speaker is None:
+                speaker = Speaker(name=source.name[:200], kind=SPEAKER_KINDS[source.kind])
+                to_create.append(speaker)
+            self.speakers[source.name] = speaker
+            for key in keys:
+                known.setdefault(key, speaker)
+        if to_create:
+            slugs = unique_slugs(Speaker, [speaker.name for speaker in to_create])
+            for speaker, slug in zip(to_create, slugs, strict=True):
+                speaker.slug = slug
+            bulk_create_with_history(to_create, Speaker)
+            self.created += to_create
+        new_aliases = [
+            SpeakerAlias(speaker=self.speakers[source.name], name=name[:200], key=key)
+            for source in sources
+            for key, name in forms[source.name].items()
+            if key not in registered and known[key] is self.speakers[source.name]
+        ]
+        add_aliases(new_aliases)
 
 
-def add_alias(speaker: Speaker, name: str) -> None:
+def alias_forms(source: Source) -> dict[str, str]:
+    """The lookup keys of a source's name and its longer aliases, each with the form as written."""
+    names = [source.name, *(alias for alias in source.aliases if len(alias_key(alias).split()) > 1)]
+    return {alias_key(name): name for name in names if alias_key(name)}
+
+
+def add_aliases(aliases: list[SpeakerAlias]) -> None:
+    """Register new aliases; one that another import registered meanwhile keeps its speaker."""
     try:
         with transaction.atomic():
-            SpeakerAlias.objects.create(speaker=speaker, name=name[:200])
+            bulk_create_with_history(aliases, SpeakerAlias)
     except IntegrityError:
-        pass  # another article's import registered the same name meanwhile; that speaker keeps it
+        for alias in aliases:
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                alias.pk = None
+                alias.save()
 
 
 def extract_article(article: Article) -> CurationOutcome:

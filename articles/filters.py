@@ -18,12 +18,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def on_or_after(field_name: str) -> filters.DateFilter:
-    return filters.DateFilter(field_name=field_name, lookup_expr="gte", label="From", widget=DateInput)
+def on_or_after(field_name: str, label: str = "From") -> filters.DateFilter:
+    return filters.DateFilter(field_name=field_name, lookup_expr="gte", label=label, widget=DateInput)
 
 
-def on_or_before(field_name: str) -> filters.DateFilter:
-    return filters.DateFilter(field_name=field_name, lookup_expr="lte", label="To", widget=DateInput)
+def on_or_before(field_name: str, label: str = "To") -> filters.DateFilter:
+    return filters.DateFilter(field_name=field_name, lookup_expr="lte", label=label, widget=DateInput)
 
 
 def values_of(queryset, field_name: str):
@@ -39,6 +39,9 @@ def values_of(queryset, field_name: str):
 class SortFilter(filters.OrderingFilter):
     """``sort`` by a named column, ``-`` first for descending, with empty values last on every database;
     ties keep one order, so that pages never repeat a row."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"label": "Sort by", "empty_label": "Default order", **kwargs})
 
     def get_ordering_value(self, param):
         name = super().get_ordering_value(param)
@@ -60,9 +63,15 @@ class ArchiveFilterSet(filters.FilterSet):
 
 
 class ArticleFilter(ArchiveFilterSet):
-    outlet = filters.ModelChoiceFilter(queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet")
-    subject = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject")
-    place = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere")
+    outlet = filters.ModelChoiceFilter(
+        queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet"
+    )
+    subject = filters.ChoiceFilter(
+        choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject"
+    )
+    place = filters.ChoiceFilter(
+        choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere"
+    )
     speaker = filters.ModelChoiceFilter(
         label="Quoting",
         queryset=Speaker.objects.named().filter(quotes__isnull=False).distinct(),
@@ -75,8 +84,6 @@ class ArticleFilter(ArchiveFilterSet):
     sort = SortFilter(
         fields=(("published", "published"), ("headline", "headline")),
         field_labels={"published": "Date", "headline": "Headline"},
-        label="Sort by",
-        empty_label="Default order",
     )
 
     class Meta:
@@ -93,8 +100,6 @@ class SpeakerFilter(ArchiveFilterSet):
     sort = SortFilter(
         fields=(("quote_count", "quotes"), ("pledge_count", "pledges"), ("name", "name")),
         field_labels={"quotes": "Quotes", "pledges": "Pledges", "name": "Name"},
-        label="Sort by",
-        empty_label="Default order",
     )
 
     class Meta:
@@ -130,8 +135,6 @@ class QuoteFilter(SpeakerQuoteFilter):
     sort = SortFilter(
         fields=(("article__published", "published"), ("speaker__name", "speaker")),
         field_labels={"published": "Date", "speaker": "Speaker"},
-        label="Sort by",
-        empty_label="Default order",
     )
 
     class Meta(SpeakerQuoteFilter.Meta):

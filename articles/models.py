@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+from simple_history.utils import get_history_manager_for_model
 
 from .importing.dateline import derive_headline, parse_dateline
 from .importing.records import ArticleRecord
@@ -39,15 +40,27 @@ def alias_key(name: str) -> str:
 
 
 def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
-    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
-    taken = model.objects.filter(slug__startswith=base)
+    return unique_slugs(model, [text], max_length, exclude_pk)[0]
+
+
+def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None) -> list[str]:
+    """A free slug for each text, distinct from each other and from the table's, in one query."""
+    bases = [slugify(text)[:max_length].strip("-") or model._meta.model_name for text in texts]
+    same_start = Q()
+    for base in set(bases):
+        same_start |= Q(slug__startswith=base)
+    taken = model.objects.filter(same_start)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    taken = set(taken.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    taken = set(taken.values_list("slug", flat=True)) if bases else set()
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 class Outlet(models.Model):
@@ -483,7 +496,21 @@ class ExtractedItem(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             self.version += 1
+            self.record_machine_baseline()
         super().save(*args, **kwargs)
+
+    def record_machine_baseline(self):
+        """Enter the version extraction stored into the history before anyone first changes it.
+
+        Curation writes machine items in bulk without history rows, to keep imports fast.
+        """
+        if self.history.exists():
+            return
+        stored = type(self).objects.filter(pk=self.pk).first()
+        if stored is not None:
+            get_history_manager_for_model(type(self)).bulk_history_create(
+                [stored], default_change_reason="found by the extractor", default_date=stored.updated_at
+            )
 
 
 class QuoteQuerySet(ExtractedItemQuerySet):

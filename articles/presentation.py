@@ -109,9 +109,18 @@ def snippet(text: str, query: str, width: int = 110) -> SafeString:
     found = pattern.search(text)
     centre = found.start() if found else 0
     begin, finish = max(0, centre - width), min(len(text), centre + width)
-    excerpt = escape(text[begin:finish])
-    marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", excerpt)
-    return mark_safe(("…" if begin else "") + marked + ("…" if finish < len(text) else ""))
+    # Cut at spaces, so that the snippet starts and ends with whole words.
+    if begin:
+        begin = text.find(" ", begin, centre) + 1 or begin
+    if finish < len(text):
+        last_space = text.rfind(" ", centre, finish)
+        finish = last_space if last_space > centre else finish
+    pieces, done = ["…" if begin else ""], begin
+    for match in pattern.finditer(text, begin, finish):
+        pieces += [escape(text[done : match.start()]), format_html("<mark>{}</mark>", match.group(0))]
+        done = match.end()
+    pieces += [escape(text[done:finish]), "…" if finish < len(text) else ""]
+    return mark_safe("".join(pieces))
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ class Bar:
 
 
 def quotes_over_time(per_month: list[dict]) -> list[Bar]:
-    """Bars for each month from the first quote to the last, or for each year when that is over three years."""
+    """Bars for each month from the first quote to the last; for each year when that spans three years."""
     counts = {row["month"]: row["count"] for row in per_month}
     if not counts:
         return []

@@ -35,7 +35,9 @@ class FilteredListView(FilterView):
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         if download := DOWNLOADS.get(request.GET.get("format")):
             return download(self.object_list, self.serializer_class, request, self.download_name)
-        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+        return self.render_to_response(
+            self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a page number that is not one, or is out of range, into the nearest page.
@@ -99,7 +101,7 @@ class ArticleDetailView(DetailView):
 
 
 def people_quoted(quotes) -> list[tuple[Speaker, list[str], list[Quote]]]:
-    """Each speaker quoted, in order of first appearance, with the roles the story gives them and their quotes."""
+    """Each speaker quoted, in order of first appearance, with the roles the story gives them, and quotes."""
     people: dict[Speaker, tuple[list[str], list[Quote]]] = {}
     for quote in quotes:
         roles, said = people.setdefault(quote.speaker, ([], []))

@@ -1,6 +1,7 @@
 import django_filters as filters
+from django import forms
 
-from articles.filters import ArchiveFilterSet, DateInput, SortFilter, on_or_after, on_or_before, values_of
+from articles.filters import ArchiveFilterSet, SortFilter, on_or_after, on_or_before, values_of
 from articles.models import Speaker
 
 from .models import OVERDUE, Pledge, Status
@@ -16,17 +17,21 @@ class PledgeFilter(ArchiveFilterSet):
         method="made_by",
         empty_label="Anyone",
     )
-    topic = filters.ChoiceFilter(choices=values_of(Pledge.objects.published(), "topic"), empty_label="Any topic")
-    after = on_or_after("made_on")
-    before = on_or_before("made_on")
-    due_after = filters.DateFilter(field_name="deadline", lookup_expr="gte", label="Due from", widget=DateInput)
-    due_before = filters.DateFilter(field_name="deadline", lookup_expr="lte", label="Due by", widget=DateInput)
-    quantity = filters.BooleanFilter(label="Has a quantity", method="with_quantity")
+    topic = filters.ChoiceFilter(
+        choices=values_of(Pledge.objects.published(), "topic"), empty_label="Any topic"
+    )
+    after = on_or_after("made_on", "Made from")
+    before = on_or_before("made_on", "Made until")
+    due_after = on_or_after("deadline", "Due from")
+    due_before = on_or_before("deadline", "Due by")
+    quantity = filters.BooleanFilter(
+        label="Has a quantity",
+        method="with_quantity",
+        widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
+    )
     sort = SortFilter(
         fields=(("made_on", "made"), ("deadline", "deadline")),
         field_labels={"made": "Date made", "deadline": "Deadline"},
-        label="Sort by",
-        empty_label="Default order",
     )
 
     class Meta:

@@ -57,6 +57,7 @@ class PledgeQuerySet(ExtractedItemQuerySet):
 
 class Pledge(ExtractedItem):
     Status = Status
+    SLUG_LENGTH = 70
 
     slug = models.SlugField(max_length=120, unique=True)
     pledger = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="pledges")
@@ -112,8 +113,12 @@ class Pledge(ExtractedItem):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Pledge, f"{self.pledger.name} {self.action}", max_length=70, exclude_pk=self.pk)
+            self.slug = unique_slug(Pledge, self.slug_text, max_length=self.SLUG_LENGTH, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+
+    @property
+    def slug_text(self) -> str:
+        return f"{self.pledger.name} {self.action}"
 
     @property
     def is_overdue(self) -> bool:

@@ -143,7 +143,8 @@ def subject_span(left: str) -> tuple[int, int] | None:
     if words[-1].lower() in _SUBJECT_PRONOUNS:
         return end - len(words[-1]), end
     if len(words) > 10 or any(
-        word.lower() in NON_SUBJECT_WORDS and not _inside_name(words, index)
+        # Inside a phrase a capitalised "May" or "Will" is a name, not a modal.
+        word.lower() in NON_SUBJECT_WORDS and not word[0].isupper() and not _inside_name(words, index)
         for index, word in enumerate(words[1:], 1)
     ):
         return None
@@ -209,5 +210,5 @@ def _after_name_or_pronoun(previous: str, token: str) -> bool:
     if not token.islower() or token in _NOUN_CONTINUATIONS or token in UNNAMED_HEADS:
         return False
     return previous.lower() in _SUBJECT_PRONOUNS | {"it"} or (
-        previous[:1].isupper() and previous.lower() not in TITLE_WORDS
+        previous[:1].isupper() and previous.lower() not in TITLE_WORDS | _DETERMINERS_ONLY
     )

@@ -20,12 +20,16 @@ SPEECH_VERBS = word_set("""
     asked asks accused accuses reported reports signaled signalled declared cautioned reiterated
     emphasized emphasised conceded recalled complained demanded proposed dismissed predicted insist urge
     warn argue claim contend contends maintain maintains
+    described describes criticised criticized praised welcomed condemned rejected questioned replied
+    responded concluded threatened
     """)
 
 # Verbs weak enough that they only count with a clear speaker right before them.
 WEAK_SPEECH_VERBS = word_set("""
     asked asks accused accuses reported reports signaled signalled recalled complained demanded
     proposed dismissed predicted urged urges denied denies deny noted notes urge warn maintain maintains
+    described describes criticised criticized praised welcomed condemned rejected questioned replied
+    responded concluded threatened
     """)
 
 # Participles that attach a statement to the subject of the main clause.

@@ -186,6 +186,19 @@ def _describes_a_source(phrase: str) -> bool:
     )
 
 
+def _is_plural(entity: Entity) -> bool:
+    """Whether a source is a group: "Upton and Long", "U.S. business groups", "officials"."""
+    words = entity.name.split()
+    return " and " in entity.name or (
+        words[-1].islower() and words[-1].endswith("s") and not words[-1].endswith("ss")
+    )
+
+
+def _agrees(pronoun: str, entity: Entity) -> bool:
+    """Number agreement: "he" and "it" mean one person or one body; "they" may mean either."""
+    return pronoun not in ("he", "she", "it") or not _is_plural(entity)
+
+
 class SourceRegistry:
     """The sources of one article: merges surnames into full names and resolves pronouns."""
 
@@ -330,7 +343,7 @@ class SourceRegistry:
         sentence_start = self._sentence_starts[max(0, bisect_right(self._sentence_starts, position) - 1)]
         for mention in self._mentions:
             if sentence_start <= mention.position < position and mention.subject:
-                if (mention.entity.kind == SourceKind.PERSON) == wants_person:
+                if (mention.entity.kind == SourceKind.PERSON) == wants_person and _agrees(pronoun, mention.entity):
                     return mention.entity
                 break
         fallback = None
@@ -338,7 +351,7 @@ class SourceRegistry:
             if mention.position >= position:
                 continue
             is_person = mention.entity.kind == SourceKind.PERSON
-            if is_person != wants_person:
+            if is_person != wants_person or not _agrees(pronoun, mention.entity):
                 continue
             if mention.subject:
                 return mention.entity

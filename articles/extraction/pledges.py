@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .clauses import clause_subject, subject_span
 from .dates import DEADLINE, WHEN, resolve_deadline, resolve_when
@@ -30,11 +30,18 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless)\b")
 # Commitment verbs that mean something else unless "to" or an amount follows ("committed crimes").
 _NEEDS_LINK = word_set("committed commits offered offers agreed guaranteed guarantees")
 
-_FUTURE = r"(?:would|will|shall|(?:is|are|was|were)\s+going\s+to|(?:is|are)\s+to)"
+_FUTURE = (
+    r"(?:would|will|shall|(?:is|are|was|were)\s+(?:going|committed|determined)\s+to|(?:is|are)\s+to)"
+)
+# Irregular past participles of actions that can be committed ("would be spent", "will be sent").
+_IRREGULAR_PARTICIPLES = (
+    "spent|sent|built|cut|set|paid|made|held|kept|met|put|brought|bought|sold|lent|done|won|shut|sought|led"
+)
 # A reported statement that announces the speaker's own future action ("said it would split ...").
 _ANNOUNCED = re.compile(
-    rf"(?:that\s+)?(?P<subject>[\w'’.-]+(?:\s+[\w'’.-]+){{0,4}}?)\s+(?P<future>{_FUTURE})\s+"
-    r"(?:also\s+|now\s+|soon\s+|then\s+|definitely\s+|still\s+)?[“\"]?(?P<verb>be\s+[a-z]+(?:ed|en|ing)|[a-z]+)\b"
+    rf"(?:that\s+)?(?P<subject>[\w'’.-]+(?:\s+[\w'’.,-]+){{0,4}}?)\s+(?P<future>{_FUTURE})\s+"
+    r"(?:also\s+|now\s+|soon\s+|then\s+|definitely\s+|still\s+)?[“\"]?"
+    rf"(?P<verb>be\s+(?:[a-z]+(?:ed|en|ing)|{_IRREGULAR_PARTICIPLES})|[a-z]+)\b"
 )
 # "his campaign pledge to ...", "the party's promises to ...".
 _NOMINAL = re.compile(
@@ -67,8 +74,17 @@ _MAX_SUBJECT_GAP = 80
 _AGENT_HEADS = word_set(
     "ministers officials leaders troops forces soldiers members lawmakers authorities police staff"
 )
+# Base forms of verbs that open a further committed action in a list ("freeze X, fund Y and boost Z").
+_ACTION_VERBS = word_set("""
+    build cut raise increase provide fund boost spend send create replace introduce reduce extend give hold
+    set make end abolish scrap protect invest deliver hire recruit deploy freeze lower expand double triple
+    restore support help pay offer keep bring open close remove establish launch implement pass appoint
+    reform improve strengthen ban tackle train equip review publish hand guarantee ensure tighten
+    """)
+_LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+_MIN_ACTION_WORDS = 2
 _ACTION_END = re.compile(
-    r",\s+(?:but|while|which|who|saying|as|although|though|even|after|when|where|because|according)\b"
+    r",\s+(?:but|while|which|who|as|although|though|even|after|when|where|because|according|[a-z]{3,}ing)\b"
     r"|\s+(?:as|while|because|although|though|whereas|since)\s+(?=(?:the|a|an|he|she|it|they|[A-Z])\b)"
     r"|,?\s+and\s+(?=[A-Z])|,?\s+and\s+(?=(?:will|would|is|has|said)\b)|;|(?<![A-Z])[.!?](?=\s|$)"
 )
@@ -116,7 +132,7 @@ class _PledgeFinder:
         for index, sentence in enumerate(self._sentences):
             taken: list[tuple[int, int]] = []
             for finder in (self._commitments, self._announced, self._nominal, self._will):
-                for draft in finder(sentence, last_actor):
+                for draft in (part for found in finder(sentence, last_actor) for part in self._split(found)):
                     if any(draft.action_start < end and start < draft.action_end for start, end in taken):
                         continue
                     taken.append((draft.action_start, draft.action_end))
@@ -148,6 +164,37 @@ class _PledgeFinder:
         found = _ACTION_END.search(s, start)
         end = found.start() if found else len(s)
         return len(s[:end].rstrip(" ,;:”\"'’"))
+
+    def _split(self, draft: PledgeDraft) -> list[PledgeDraft]:
+        """One draft per action of a list ("is to freeze X, fund Y and boost Z"); the first keeps the actor."""
+        parts = []
+        begin = draft.action_start
+        for separator in _LIST_SEPARATOR.finditer(self._text, draft.action_start, draft.action_end):
+            verb = self._text[separator.end() : separator.end() + 20].split(maxsplit=1)
+            if (
+                verb
+                and verb[0] in _ACTION_VERBS
+                and len(self._text[begin : separator.start()].split()) >= _MIN_ACTION_WORDS
+            ):
+                parts.append((begin, separator.start()))
+                begin = separator.end()
+        if not parts:
+            return [draft]
+        parts.append((begin, draft.action_end))
+        drafts = []
+        for start, end in parts:
+            found = find_quantity(self._text[start:end])
+            drafts.append(
+                replace(
+                    draft,
+                    start=draft.start if not drafts else start,
+                    end=end,
+                    action_start=start,
+                    action_end=end,
+                    quantity=found[0] if found else (draft.quantity if not drafts else None),
+                )
+            )
+        return drafts
 
     def _commitments(self, sentence: Sentence, last_actor: Entity | None) -> list[PledgeDraft]:
         s = sentence.text
@@ -265,10 +312,11 @@ class _PledgeFinder:
         if find_quantity(subject):
             return True
         reading = read_phrase(subject)
+        named = re.sub(r"^(?:the|an?)\s+", "", subject)
         return (
             reading is not None
             and reading.kind != PRONOUN
-            and subject[:1].isupper()
+            and named[:1].isupper()
             and subject.lower() not in ("this", "that", "there", "these", "those")
         )
 
@@ -349,7 +397,8 @@ class _PledgeFinder:
     ) -> PledgeDraft:
         s = sentence.text
         action = s[action_start:action_end]
-        found = find_quantity(action)
+        # "said 1.6 billion euros would be spent": the committed amount may be the subject of the action.
+        found = find_quantity(action) or find_quantity(s[start:action_start])
         quantity = found[0] if found else None
         when_match = WHEN.search(s, start, action_start) or WHEN.search(s, 0, start)
         when = when_match.group() if when_match else ""

@@ -25,11 +25,16 @@ _ADDRESSED_VERBS = word_set("told tells telling asked asks urged urges warned wa
 _COORDINATION = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|then|later))?|,|;)\s*$")
 _NAME_BEFORE_WHO = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s*,\s*who$")
 _DESCRIPTION_BEFORE_WHO = re.compile(
-    r"(?<![\w'’.-])((?:[A-Za-z][\w'’.-]*\s+){0,4}[a-z]+)\s+who\s+[a-z]+(?:\s+\S+){0,6}$"
+    r"(?<![\w'’.-])((?:[A-Za-z][\w'’.-]*\s+){0,4}(?:[a-z]+|[A-Z][a-z]+s))\s+who\s+[a-z]+(?:\s+\S+){0,6}$"
 )
 # "the policy brief", "a leading rights watchdog": a description that may speak without a known head.
 _DESCRIBED = re.compile(
     r"(?:[Tt]he|[Aa]n?)\s+(?:[\w.-]+\s+){0,4}[a-z][\w-]*(?:\s+(?:in|of|at|for|from)\s+(?:the\s+)?[A-Z][\w.-]*)?$"
+)
+_DESCRIBED_AS = re.compile(r"\bas(?=\s)")
+# The description itself: a quoted phrase (marks, or the double spaces stripped marks leave) or a short phrase.
+_DESCRIPTION = re.compile(
+    r"(?:\s+(?:an?|the))?(?:\s*[“\"]([^”\"]+)[”\"]|\s{2,}(\S[^,.;]*?)\s{2}|\s+([^,.;]+?)(?=[,.;]|\s+and\s|$))"
 )
 _DASH = re.compile(r"\s[-–—]\s")
 _WHO_REACH = 120  # a relative clause between a speaker and the verb is short
@@ -165,6 +170,9 @@ class QuoteFinder:
         speaker = self._speaker_before(left, verb)
         after, addressee_end = skip_after_verb(s, cue.end(), addressee=verb in _ADDRESSED_VERBS)
         cue_text = s[cue.start() : addressee_end].rstrip(".,") if addressee_end > cue.end() else cue.group()
+        if verb.startswith("describ") and speaker is not None:
+            # "described the plan as a bribe": what was said is the description, not its object.
+            return self._description(sentence, speaker, after, next_cue, cue_text)
         if speaker is None:
             if _ends_with_punctuation(left) and verb not in WEAK_SPEECH_VERBS:
                 return self._inverted(sentence, cue, after, cue_text)
@@ -206,6 +214,28 @@ class QuoteFinder:
         for draft in drafts:
             draft.speaker_start = sentence.start + speaker.phrase_start
         return drafts
+
+    def _description(
+        self, sentence: Sentence, speaker: _Speaker, after: int, next_cue: int, cue: str
+    ) -> list[QuoteDraft]:
+        """``X described the plan as a "bribe"``: the statement is the description."""
+        s = sentence.text
+        described_as = _DESCRIBED_AS.search(s, after, next_cue)
+        phrase = s[speaker.phrase_start : speaker.phrase_end]
+        entity = self._registry.resolve(phrase, sentence.start + speaker.phrase_start, speaker.role, lenient=True)
+        if described_as is None or entity is None:
+            return []
+        description = _DESCRIPTION.match(s, described_as.end(), next_cue)
+        if description is None:
+            return []
+        group = next(number for number in (1, 2, 3) if description.group(number))
+        start, stop = _trim(
+            self._text, sentence.start + description.start(group), sentence.start + description.end(group)
+        )
+        if stop <= start:
+            return []
+        kind = "direct" if group < 3 else "indirect"
+        return [QuoteDraft(start, stop, entity, speaker.role, kind, cue, 0.7, "described-as")]
 
     def _speaker_before(self, left: str, verb: str) -> _Speaker | None:
         dashes = _DASHED_ASIDE.search(left) if _DASH.search(left) else None

@@ -21,39 +21,39 @@ BODY = (
 
 def found_quote(article, words, speaker, **overrides) -> FoundQuote:
     start = article.body.index(words)
-    fields = dict(
-        text=words,
-        start=start,
-        end=start + len(words),
-        speaker=speaker,
-        speaker_role="",
-        kind="direct",
-        cue="said",
-        confidence=0.9,
-        method="test",
-    )
+    fields = {
+        "text": words,
+        "start": start,
+        "end": start + len(words),
+        "speaker": speaker,
+        "speaker_role": "",
+        "kind": "direct",
+        "cue": "said",
+        "confidence": 0.9,
+        "method": "test",
+    }
     return FoundQuote(**(fields | overrides))
 
 
 def found_pledge(article, words, pledger="Justin Trudeau", **overrides) -> FoundPledge:
     start = article.body.index(words)
-    fields = dict(
-        text=words,
-        start=start,
-        end=start + len(words),
-        pledger=pledger,
-        pledger_aliases=("Canada",),
-        action="send up to 600 troops",
-        quantity=Quantity(600, "troops", "up to"),
-        recipient="",
-        when="",
-        when_date=None,
-        deadline="by 2020",
-        deadline_date=dt.date(2020, 12, 31),
-        cue="promised",
-        confidence=0.8,
-        method="test",
-    )
+    fields = {
+        "text": words,
+        "start": start,
+        "end": start + len(words),
+        "pledger": pledger,
+        "pledger_aliases": ("Canada",),
+        "action": "send up to 600 troops",
+        "quantity": Quantity(600, "troops", "up to"),
+        "recipient": "",
+        "when": "",
+        "when_date": None,
+        "deadline": "by 2020",
+        "deadline_date": dt.date(2020, 12, 31),
+        "cue": "promised",
+        "confidence": 0.8,
+        "method": "test",
+    }
     return FoundPledge(**(fields | overrides))
 
 
@@ -65,14 +65,14 @@ SOURCES = (
 
 
 def extraction_of(article, **overrides) -> Extraction:
-    fields = dict(
-        quotes=(
+    fields = {
+        "quotes": (
             found_quote(article, "We need flexibility", "Jean-Pierre Lacroix", speaker_role="a U.N. official"),
             found_quote(article, "the plan was still alive", "a Canadian official", kind="indirect"),
         ),
-        pledges=(found_pledge(article, "Prime Minister Justin Trudeau promised to send up to 600 troops"),),
-        sources=SOURCES,
-    )
+        "pledges": (found_pledge(article, "Prime Minister Justin Trudeau promised to send up to 600 troops"),),
+        "sources": SOURCES,
+    }
     return Extraction(**(fields | overrides))
 
 
@@ -205,3 +205,15 @@ def test_editor_added_items_are_never_touched():
     )
     apply_extraction(article, extraction_of(article, quotes=()))
     assert article.quotes.get().speaker == speaker
+
+
+def test_first_edit_enters_the_machine_version_into_history():
+    article = make_article(body=BODY)
+    apply_extraction(article, extraction_of(article))
+    quote = Quote.objects.get(text="We need flexibility")
+    assert quote.history.count() == 0  # machine writes are batched without history
+    quote.speaker_role, quote.review = "U.N. under-secretary general", Review.EDITED
+    quote.save()
+    baseline, edit = quote.history.order_by("history_date", "history_id")
+    assert (baseline.speaker_role, baseline.history_change_reason) == ("a U.N. official", "found by the extractor")
+    assert edit.speaker_role == "U.N. under-secretary general"

@@ -291,6 +291,45 @@ def test_dateline_and_places_are_not_people():
     assert not quote.text.startswith("OSLO")
 
 
+DESCRIBED_AS = {
+    "stripped": "The farmers union described the new levy as a  daylight robbery  and walked out.",
+    "straight": 'The farmers union described the new levy as a "daylight robbery" and walked out.',
+    "curly": "The farmers union described the new levy as a “daylight robbery” and walked out.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(DESCRIBED_AS))
+def test_described_as_gives_the_description(form):
+    text = DESCRIBED_AS[form]
+    extraction = extract(text)
+    quote = quote_by_text(extraction, "daylight robbery")
+    assert quote.text == "daylight robbery"
+    assert quote.speaker == "farmers union"
+    assert_consistent(text, extraction)
+
+
+def test_described_without_as_is_not_a_statement():
+    assert not extract("The report described long queues at the border crossing.").quotes
+
+
+def test_capitalised_group_with_relative_clause_speaks():
+    text = "Teachers who met the minister said the talks had been useful but short."
+    quote = quote_by_text(extract(text), "the talks had been useful")
+    assert quote.speaker == "Teachers who met the minister"
+
+
+def test_surname_that_is_also_a_modal_verb():
+    text = "Home Secretary Alice May had said the border checks would be reviewed in the spring."
+    quote = quote_by_text(extract(text), "the border checks would be reviewed")
+    assert quote.speaker == "Alice May"
+
+
+def test_new_speech_cues():
+    text = "Senator Tom Reed criticised the board for its slow response to the flooding."
+    quote = quote_by_text(extract(text), "the board for its slow response")
+    assert quote.speaker == "Tom Reed"
+
+
 # --- Pledges ----------------------------------------------------------------------------------------
 
 
@@ -316,6 +355,56 @@ def test_said_it_would_and_it_will_are_pledges_of_the_body():
     assert bridges.deadline_date == dt.date(2020, 12, 31)
     training = pledge_by_text(extraction, "train local engineers")
     assert training.pledger == "Norway"
+
+
+def test_list_of_actions_gives_a_pledge_for_each():
+    text = "Finance Minister Ana Ruiz is to freeze fuel duty, fund 500 new nurses and extend free school meals."
+    extraction = extract(text)
+    freeze = pledge_by_text(extraction, "freeze fuel duty")
+    assert freeze.text == "Finance Minister Ana Ruiz is to freeze fuel duty"
+    nurses = pledge_by_text(extraction, "fund 500 new nurses")
+    assert nurses.text == "fund 500 new nurses"
+    assert nurses.quantity == Quantity(500, "nurses", "")
+    meals = pledge_by_text(extraction, "extend free school meals")
+    assert {freeze.pledger, nurses.pledger, meals.pledger} == {"Ana Ruiz"}
+    assert_consistent(text, extraction)
+
+
+def test_coordinated_verbs_of_one_action_stay_together():
+    text = "The party said it would repeal and replace the housing law."
+    pledge = pledge_by_text(extract(text), "repeal and replace the housing law")
+    assert pledge.pledger == "party"
+
+
+def test_amount_in_the_subject_of_an_announced_action():
+    text = "The commission said 2.5 billion euros would be spent on new rail links by 2021."
+    pledge = pledge_by_text(extract(text), "would be spent")
+    assert pledge.quantity == Quantity(2.5e9, "euros", "")
+    text = "General Ray Holt said over 1,200 troops would be training local forces next year."
+    pledge = pledge_by_text(extract(text), "would be training")
+    assert pledge.pledger == "Ray Holt"
+    assert pledge.quantity == Quantity(1200, "troops", "over")
+
+
+def test_committed_to_is_a_pledge_and_a_participle_clause_ends_the_action():
+    text = "The mayor said the city was committed to opening three shelters, citing the cold winter."
+    pledge = pledge_by_text(extract(text), "opening three shelters")
+    assert pledge.action == "opening three shelters"
+
+
+def test_announced_action_of_a_named_body_with_an_article():
+    text = "Jane Holt said the Greens would publish their costings before the vote."
+    pledge = pledge_by_text(extract(text), "publish their costings")
+    assert pledge.pledger == "Jane Holt"
+
+
+def test_singular_pronoun_skips_a_pair_of_people():
+    text = (
+        "Finance Minister Omar Diallo met Tom Reed and Sara Lind on Monday. Reed and Lind asked for more money. "
+        "He promised to raise the school budget by 2020."
+    )
+    pledge = pledge_by_text(extract(text), "raise the school budget")
+    assert pledge.pledger == "Omar Diallo"
 
 
 def test_no_publication_date_leaves_dates_empty():

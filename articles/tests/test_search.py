@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article, Quote
+from articles.presentation import snippet
 from articles.search import fts5_match, search_words
 from articles.tests.factories import make_article, make_pledge, make_quote
 from pledges.models import Pledge
@@ -25,7 +26,9 @@ def test_search_matches_other_forms_of_a_word():
 
 
 def test_better_matches_rank_first():
-    passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among many other things.")
+    passing = make_article(
+        headline="Budget day", body="The budget mentions a harbour once, among many other things."
+    )
     focused = make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
     results = list(Article.objects.search("harbour"))
     assert results == [focused, passing]
@@ -88,3 +91,11 @@ def test_postgresql_has_gin_indexes():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING gin%'")
         names = {name for (name,) in cursor.fetchall()}
     assert {"articles_article_search", "articles_quote_search", "pledges_pledge_search"} <= names
+
+
+def test_snippet_marks_the_words_and_escapes_the_rest():
+    text = "Fish & chips <b>amp</b> " + "filler " * 40 + "the harbour wall " + "filler " * 40
+    assert snippet("Fish & chips <b>amp</b>", "amp") == "Fish &amp; chips &lt;b&gt;<mark>amp</mark>&lt;/b&gt;"
+    marked = snippet(text, "harbour")
+    assert "<mark>harbour</mark> wall" in marked
+    assert marked.startswith("…filler") and marked.endswith("filler…")
