@@ -18,9 +18,7 @@ from articles.extraction.jsonl import parse_published  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("articles", type=Path, help="articles, one JSON object a line (text, published)")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the file (default 3)")
     args = parser.parse_args()

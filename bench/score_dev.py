@@ -16,9 +16,7 @@ from articles.extraction import extract_jsonl  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("input", type=Path, help="articles, one JSON object a line (id, text, published)")
     parser.add_argument("output", type=Path, help="where to write one extraction a line")
     args = parser.parse_args()

@@ -29,9 +29,7 @@ _MEDIUM = (
     r"|conference\s+call|broadcast|video|column|op-ed|memo|filing|document|testimony|proposal|communique"
     r"|editorial|commentary|blog|essay|remarks|comments|appearance|article|radio\s+interview|phone\s+call|call"
 )
-_EVENT = (
-    r"conference|briefing|rally|meeting|summit|hearing|event|forum|ceremony|session|gathering|dinner|debate"
-)
+_EVENT = r"conference|briefing|rally|meeting|summit|hearing|event|forum|ceremony|session|gathering|dinner|debate"
 
 # Phrases that may follow a speech verb before the statement itself ("said in a statement on Monday").
 _AFTER_VERB = re.compile(

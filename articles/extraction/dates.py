@@ -64,9 +64,7 @@ def resolve_when(phrase: str, published: dt.date | None) -> dt.date | None:
     month = re.search(rf"\b({_MONTH.lower()})\b", lowered)
     day = re.search(r"\b(\d{1,2})\b", lowered)
     if month and day:
-        return dt.date(
-            int(year.group()) if year else published.year, _month_number(month.group(1)), int(day.group(1))
-        )
+        return dt.date(int(year.group()) if year else published.year, _month_number(month.group(1)), int(day.group(1)))
     if month:
         number = _month_number(month.group(1))
         when_year = int(year.group()) if year else published.year - (number > published.month)

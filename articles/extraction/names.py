@@ -97,11 +97,7 @@ def read_phrase(phrase: str) -> Reading | None:
     if " and " in phrase and phrase[0].isupper():
         parts = [read_phrase(part) for part in re.split(r",\s*|\s+and\s+", phrase)]
         if all(part and part.kind != PRONOUN for part in parts):
-            kind = (
-                SourceKind.PERSON
-                if all(p.kind == SourceKind.PERSON for p in parts)
-                else SourceKind.ORGANISATION
-            )
+            kind = SourceKind.PERSON if all(p.kind == SourceKind.PERSON for p in parts) else SourceKind.ORGANISATION
             return Reading(phrase[4:] if lowered.startswith("the ") else phrase, kind)
     head_part = _PREPOSITION_SPLIT.split(phrase, maxsplit=1)
     ends_with_name = len(phrase.split()) > 1 and all(_is_name_token(t) for t in phrase.split()[-2:])
@@ -128,11 +124,7 @@ def read_phrase(phrase: str) -> Reading | None:
         return Reading(name, SourceKind.PERSON, role)
     head = _clean(tokens[-1])
     has_org_word = any(_clean(t) in ORGANISATION_WORDS for t in tokens)
-    if (
-        tokens[-1][0].islower()
-        and head in ORGANISATION_WORDS
-        and tokens[0].lower() in ("the", "its", "his", "her")
-    ):
+    if tokens[-1][0].islower() and head in ORGANISATION_WORDS and tokens[0].lower() in ("the", "its", "his", "her"):
         return Reading(" ".join(tokens[1:]), DESCRIPTION)
     if tokens[-1][0].islower() and head in UNNAMED_HEADS:
         return Reading(phrase, SourceKind.UNNAMED)
@@ -181,17 +173,14 @@ def _describes_a_source(phrase: str) -> bool:
     return (
         1 < len(words) <= 8
         and any(word.islower() for word in words)
-        and _clean(words[0])
-        not in ("that", "this", "these", "those", "how", "what", "why", "when", "where", "which")
+        and _clean(words[0]) not in ("that", "this", "these", "those", "how", "what", "why", "when", "where", "which")
     )
 
 
 def _is_plural(entity: Entity) -> bool:
     """Whether a source is a group: "Upton and Long", "U.S. business groups", "officials"."""
     words = entity.name.split()
-    return " and " in entity.name or (
-        words[-1].islower() and words[-1].endswith("s") and not words[-1].endswith("ss")
-    )
+    return " and " in entity.name or (words[-1].islower() and words[-1].endswith("s") and not words[-1].endswith("ss"))
 
 
 def _agrees(pronoun: str, entity: Entity) -> bool:
@@ -284,9 +273,7 @@ class SourceRegistry:
         if reading.kind == PRONOUN:
             return self._antecedent(reading.name, position)
         if reading.kind == DESCRIPTION:
-            entity = self._named_body(reading.name, position) or self._body(
-                reading.name, SourceKind.ORGANISATION
-            )
+            entity = self._named_body(reading.name, position) or self._body(reading.name, SourceKind.ORGANISATION)
             self._remember(position, entity)
             return entity
         role = role or reading.role

@@ -30,9 +30,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless)\b")
 # Commitment verbs that mean something else unless "to" or an amount follows ("committed crimes").
 _NEEDS_LINK = word_set("committed commits offered offers agreed guaranteed guarantees")
 
-_FUTURE = (
-    r"(?:would|will|shall|(?:is|are|was|were)\s+(?:going|committed|determined)\s+to|(?:is|are)\s+to)"
-)
+_FUTURE = r"(?:would|will|shall|(?:is|are|was|were)\s+(?:going|committed|determined)\s+to|(?:is|are)\s+to)"
 # Irregular past participles of actions that can be committed ("would be spent", "will be sent").
 _IRREGULAR_PARTICIPLES = (
     "spent|sent|built|cut|set|paid|made|held|kept|met|put|brought|bought|sold|lent|done|won|shut|sought|led"
@@ -71,9 +69,7 @@ _ACTOR_HEADS = word_set(
     "government administration party ministry bloc country union council commission alliance coalition"
 )
 _MAX_SUBJECT_GAP = 80
-_AGENT_HEADS = word_set(
-    "ministers officials leaders troops forces soldiers members lawmakers authorities police staff"
-)
+_AGENT_HEADS = word_set("ministers officials leaders troops forces soldiers members lawmakers authorities police staff")
 # Base forms of verbs that open a further committed action in a list ("freeze X, fund Y and boost Z").
 _ACTION_VERBS = word_set("""
     build cut raise increase provide fund boost spend send create replace introduce reduce extend give hold
@@ -207,11 +203,7 @@ class _PledgeFinder:
             clause = before[before.rfind(",") + 1 :]
             if _NEGATED.search(before, max(0, len(before) - 30)) or _CONDITIONAL.search(clause):
                 continue
-            if (
-                verb in _NEEDS_LINK
-                and not match.group("link")
-                and not find_quantity(s[match.end() : match.end() + 40])
-            ):
+            if verb in _NEEDS_LINK and not match.group("link") and not find_quantity(s[match.end() : match.end() + 40]):
                 continue
             actor = self._actor(sentence, match.start())
             if actor is None:
@@ -245,9 +237,7 @@ class _PledgeFinder:
                 continue
             if not self._is_self(match.group("subject"), quote.entity):
                 continue
-            speaker_start = (
-                quote.speaker_start if sentence.start <= quote.speaker_start < quote.start else quote.start
-            )
+            speaker_start = quote.speaker_start if sentence.start <= quote.speaker_start < quote.start else quote.start
             cue = f"{quote.cue} ... {match.group('future')}"
             offset = sentence.start
             action_start = match.start("verb") - offset
@@ -298,9 +288,7 @@ class _PledgeFinder:
             clause_start = max(s.rfind(",", 0, match.start()) + 1, 0)
             start = clause_start + len(s[clause_start:]) - len(s[clause_start:].lstrip())
             drafts.append(
-                self._draft(
-                    sentence, entity, start, start, match.end(), match.group("cue"), 0.5, "promised-by"
-                )
+                self._draft(sentence, entity, start, start, match.end(), match.group("cue"), 0.5, "promised-by")
             )
         return drafts
 
@@ -374,11 +362,7 @@ class _PledgeFinder:
         if lowered in ("we", "i"):
             return self._registry.speaker_at(sentence.start + start)
         reading = read_phrase(subject)
-        if (
-            reading is None
-            or reading.kind == PRONOUN
-            or lowered in ("this", "that", "these", "those", "there")
-        ):
+        if reading is None or reading.kind == PRONOUN or lowered in ("this", "that", "these", "those", "there"):
             return None
         if reading.kind != SourceKind.ORGANISATION and not (reading.kind == SourceKind.PERSON and to_be):
             return None
@@ -396,6 +380,8 @@ class _PledgeFinder:
         method: str,
     ) -> PledgeDraft:
         s = sentence.text
+        while action_start < action_end and s[action_start].isspace():
+            action_start += 1
         action = s[action_start:action_end]
         # "said 1.6 billion euros would be spent": the committed amount may be the subject of the action.
         found = find_quantity(action) or find_quantity(s[start:action_start])

@@ -117,9 +117,7 @@ def _amounts(text: str):
             unit = _unit(rest)
             first_word = rest.split()[0].lower() if rest.split() else ""
             if first_word in _CURRENCY_WORDS or first_word.rstrip("s") in _CURRENCY_WORDS:
-                unit = _CURRENCY_WORDS.get(
-                    first_word, _CURRENCY_WORDS.get(first_word.rstrip("s"), first_word)
-                )
+                unit = _CURRENCY_WORDS.get(first_word, _CURRENCY_WORDS.get(first_word.rstrip("s"), first_word))
             elif not unit:
                 noun = _PLURAL_NOUN.search(text, 0, match.start())
                 if noun is None or number.lower() in _NUMBER_WORDS and not scale:

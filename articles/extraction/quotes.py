@@ -49,9 +49,7 @@ _SPEAKER_TAIL = re.compile(
 )
 _TRAILING_PUNCT = re.compile(r"[,?!…]+[”\"’]?\s*$|[”\"]\s*$|(?<=\w)\s{2,}$")
 _LIST_COMMA_END = re.compile(r"[\s,;:\"“”'’.-]+$")
-_FIRST_OR_SECOND_PERSON = re.compile(
-    r"\b(?:I|I'm|we|we're|we've|my|our|us|me|you|your|you're)\b", re.IGNORECASE
-)
+_FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|I'm|we|we're|we've|my|our|us|me|you|your|you're)\b", re.IGNORECASE)
 _THAT = re.compile(r"\s*(?:,\s*)?(?:that\s+)?[:,]?\s*[“\"]?\s*")
 _ROLE_START = re.compile(r"^(?:a|an|the|[a-z][\w-]*|\d+|[A-Z][\w.]*\s+[a-z])", re.ASCII)
 _NAME_SEGMENT = re.compile(r"^(?:[\w'’.-]+\s+){0,4}[A-Z][\w'’.-]*\s+[A-Z][\w'’.-]*$|^[A-Z][\w'’.-]*$")
@@ -129,8 +127,7 @@ class QuoteFinder:
         cues = [
             m
             for m in _CUE.finditer(s)
-            if not self._inside_quotation(s, m.start())
-            and not _PASSIVE.search(s, max(0, m.start() - 8), m.start())
+            if not self._inside_quotation(s, m.start()) and not _PASSIVE.search(s, max(0, m.start() - 8), m.start())
         ]
         last_entity: Entity | None = None
         for number, cue in enumerate(cues):
@@ -183,9 +180,7 @@ class QuoteFinder:
                 return self._leading(sentence, entity, "", after, next_cue, cue_text, "inherited-subject")
             return []
         phrase = s[speaker.phrase_start : speaker.phrase_end]
-        entity = self._registry.resolve(
-            phrase, sentence.start + speaker.phrase_start, speaker.role, lenient=True
-        )
+        entity = self._registry.resolve(phrase, sentence.start + speaker.phrase_start, speaker.role, lenient=True)
         if entity is None:
             return []
         before_phrase = s[: speaker.phrase_start]
@@ -206,9 +201,7 @@ class QuoteFinder:
             drafts = self._trailing(sentence, entity, speaker.role, before_phrase, cue_text, found)
             interrupted = re.match(r"\s*,\s*[“\"]|,\s{2,}(?=[A-Z])", s[after:])
             if drafts and interrupted and rest_words >= _MIN_WORDS:
-                drafts += self._leading(
-                    sentence, entity, speaker.role, after, next_cue, cue_text, "interrupted"
-                )
+                drafts += self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "interrupted")
             return drafts
         drafts = self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "leading-" + verb)
         for draft in drafts:
@@ -277,16 +270,9 @@ class QuoteFinder:
         if not _NAME_SEGMENT.match(first):
             trailing_name = _TRAILING_NAME.search(first)
             first = trailing_name.group() if trailing_name else first
-        if (
-            not second
-            or not _ROLE_START.match(second)
-            or not _NAME_SEGMENT.match(first)
-            or len(second.split()) > 30
-        ):
+        if not second or not _ROLE_START.match(second) or not _NAME_SEGMENT.match(first) or len(second.split()) > 30:
             return None
-        role = (
-            "" if second.split()[0].lower() in ("who", "which", "that", "where", "when", "whose") else second
-        )
+        role = "" if second.split()[0].lower() in ("who", "which", "that", "where", "when", "whose") else second
         role = re.sub(r"\s+(?:who|which)\s.*$", "", role)
         role = re.sub(r"^(?:a|an|the)\s+", "", role)
         reading = read_phrase(first)
@@ -309,9 +295,7 @@ class QuoteFinder:
         span = clause_subject(sentence.text, before)
         if span is None:
             return None
-        return self._registry.resolve(
-            sentence.text[span[0] : span[1]], sentence.start + span[0], lenient=True
-        )
+        return self._registry.resolve(sentence.text[span[0] : span[1]], sentence.start + span[0], lenient=True)
 
     def _content_start(self, sentence: Sentence, end: int) -> int:
         s = sentence.text
@@ -351,11 +335,7 @@ class QuoteFinder:
         start, stop = _trim(self._text, start, sentence.start + end)
         if len(self._text[start:stop].split()) < _MIN_WORDS:
             return []
-        quoted = (
-            s[:end].rstrip()[-1:] in '”"'
-            or self._text[start - 1 : start] in '“"'
-            or not self._has_quote_marks
-        )
+        quoted = s[:end].rstrip()[-1:] in '”"' or self._text[start - 1 : start] in '“"' or not self._has_quote_marks
         kind = "direct" if quoted else "indirect"
         return [QuoteDraft(start, stop, entity, role, kind, cue, 0.85, "trailing-said")]
 
@@ -383,9 +363,7 @@ class QuoteFinder:
         words = self._text[start:stop].split()
         if len(words) < _MIN_WORDS or _BAD_CONTENT_START.match(self._text, start):
             return []
-        opened = (
-            self._text[start - 1 : start] in '“"' or self._text[max(0, start - 3) : start].strip() in '“"'
-        )
+        opened = self._text[start - 1 : start] in '“"' or self._text[max(0, start - 3) : start].strip() in '“"'
         direct = opened and self._has_quote_marks
         if not self._has_quote_marks and _FIRST_OR_SECOND_PERSON.search(self._text[start:stop]):
             direct = ":" in s[after:content_start] or "," in s[after:content_start]
@@ -415,17 +393,13 @@ class QuoteFinder:
         attached = re.search(r",\s*(?:and\s+|but\s+)?$|\band\s+$", left)
         with_subject = re.search(r"\bwith\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+$", left)
         if with_subject and cue.group() == "saying":
-            entity = self._registry.resolve(
-                with_subject.group(1), sentence.start + with_subject.start(1), lenient=True
-            )
+            entity = self._registry.resolve(with_subject.group(1), sentence.start + with_subject.start(1), lenient=True)
         elif attached or cue.group() == "saying":
             entity = last_entity or self._subject_entity(sentence, cue.start())
         else:
             return []
         after, _ = skip_after_verb(s, cue.end())
-        return self._leading(
-            sentence, entity, "", after, next_cue, cue.group(), "participle-" + cue.group().lower()
-        )
+        return self._leading(sentence, entity, "", after, next_cue, cue.group(), "participle-" + cue.group().lower())
 
     def _according_to(self, sentence: Sentence, cue: re.Match, next_cue: int) -> list[QuoteDraft]:
         s = sentence.text
@@ -443,9 +417,7 @@ class QuoteFinder:
         if any(word in SPEECH_VERBS for word in left.split()):
             return []
         if left.endswith(",") and len(left.split()) >= _MIN_WORDS:
-            start, stop = _trim(
-                self._text, self._content_start(sentence, len(left)), sentence.start + len(left)
-            )
+            start, stop = _trim(self._text, self._content_start(sentence, len(left)), sentence.start + len(left))
             method = "trailing-according-to"
         elif not left and not tail_source:
             start, stop = _trim(self._text, sentence.start + source_end + 1, sentence.start + next_cue)

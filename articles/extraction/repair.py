@@ -9,8 +9,7 @@ from .lexicon import word_set
 # For each suffix a stripped apostrophe leaves alone, the words it can follow ("I m", "you re").
 _CONTRACTED_WORDS = {
     "t": word_set(
-        "don doesn didn can won isn aren wasn weren couldn wouldn shouldn hasn haven hadn mustn ain needn "
-        "mightn shan"
+        "don doesn didn can won isn aren wasn weren couldn wouldn shouldn hasn haven hadn mustn ain needn mightn shan"
     ),
     "m": frozenset({"i"}),
     "re": word_set("you we they who what there"),
@@ -51,9 +50,7 @@ def repair_apostrophes(text: str) -> str:
         suffix = match.group(1)
         lowered = word.group().lower()
         contracted = lowered in _CONTRACTED_WORDS[suffix] and (suffix != "m" or word.group() == "I")
-        possessive = (
-            suffix == "s" and _POSSESSOR.match(word.group()) and _FOLLOWED_BY_WORD.match(text, match.end())
-        )
+        possessive = suffix == "s" and _POSSESSOR.match(word.group()) and _FOLLOWED_BY_WORD.match(text, match.end())
         if contracted or possessive:
             if chars is None:
                 chars = list(text)

@@ -56,9 +56,7 @@ def _open_quote_ends(text: str) -> list[tuple[int, int]]:
             continue
         before = text[index - 1] if index else " "
         after = text[index + 1] if index + 1 < len(text) else " "
-        opening = char == "“" or (
-            char == '"' and (before.isspace() or before in "(:") and not after.isspace()
-        )
+        opening = char == "“" or (char == '"' and (before.isspace() or before in "(:") and not after.isspace())
         if opening:
             open_at = index
         elif open_at is not None:

@@ -179,9 +179,7 @@ def test_in_a_statement():
     ],
 )
 def test_according_to(text):
-    quote = quote_by_text(
-        extract(text), "food prices rose sharply".capitalize() if text[0] == "F" else "food prices"
-    )
+    quote = quote_by_text(extract(text), "food prices rose sharply".capitalize() if text[0] == "F" else "food prices")
     assert quote.speaker == "Farmers Union"
     assert quote.kind == "indirect"
 
@@ -194,10 +192,7 @@ def test_participle_saying_takes_the_subject_of_the_clause():
 
 
 def test_added_after_said_gives_two_items_for_one_speaker():
-    text = (
-        "Helen Marsh said repairs would take a month, but added, I m confident we can open before "
-        "the holidays."
-    )
+    text = "Helen Marsh said repairs would take a month, but added, I m confident we can open before the holidays."
     extraction = extract(text)
     first = quote_by_text(extraction, "repairs would take a month")
     second = quote_by_text(extraction, "confident we can open")
