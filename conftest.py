@@ -1,15 +1,28 @@
 """Test set-up shared by every app.
 
+Browser tests (marked `browser`) drive Debian's Chromium through Playwright; where it is absent they
+skip with a message, unless REQUIRE_BROWSER is set (as CI sets it), when they fail.
+
 The suite runs on SQLite, and on PostgreSQL when DATABASE_URL names a server: `make test` runs it
 against both. A PostgreSQL run whose server does not answer is skipped with a message, unless
 REQUIRE_POSTGRES is set (as CI sets it), when it fails.
 """
 
 import os
+from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def pytest_configure(config):
@@ -40,3 +53,21 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, shared by every browser test."""
+    if not CHROMIUM.exists():
+        message = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set, but {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls beside it are the tests' own.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -17,6 +17,7 @@ from .merging import MergeError, SpeakerMoves, merge_problem, merge_speakers, un
 from .models import (
     Article,
     ArticleRevision,
+    CorrectionSuggestion,
     Outlet,
     Quote,
     Review,
@@ -293,6 +294,32 @@ class SpeakerMergeAdmin(admin.ModelAdmin):
             else:
                 names = ", ".join(speaker.name for speaker in restored)
                 self.message_user(request, f"Undone: {names} separate from {merge.target_name} again.")
+
+
+@admin.register(CorrectionSuggestion)
+class CorrectionSuggestionAdmin(admin.ModelAdmin):
+    """Readers' corrections, unresolved first: part of the editors' review queue."""
+
+    list_display = ["created_at", "item_link", "message", "email", "resolved"]
+    list_filter = ["resolved"]
+    list_select_related = ["quote", "quote__speaker", "pledge", "pledge__pledger"]
+    search_fields = ["message"]
+    readonly_fields = ["quote", "pledge", "message", "email", "created_at"]
+    actions = ["mark_resolved"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # corrections come from readers
+
+    @admin.display(description="quote or pledge")
+    def item_link(self, correction):
+        item = correction.item
+        return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item)
+
+    @admin.action(description="Mark selected corrections resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        count = queryset.filter(resolved=False).update(resolved=True)
+        self.message_user(request, f"{count} corrections marked resolved.")
 
 
 class ReviewedItemAdmin(SimpleHistoryAdmin):

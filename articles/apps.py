@@ -11,4 +11,4 @@ class ArticlesConfig(AppConfig):
         from .search import restore_sqlite_search
 
         post_migrate.connect(ensure_editors_group, dispatch_uid="articles.ensure_editors_group")
-        post_migrate.connect(restore_sqlite_search, sender=self, dispatch_uid="articles.restore_sqlite_search")
+        post_migrate.connect(restore_sqlite_search, sender=self, dispatch_uid="articles.search")

@@ -1,7 +1,7 @@
 from django import forms
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -12,6 +12,7 @@ from . import presentation
 from .corrections import CorrectionForm
 from .downloads import DOWNLOADS
 from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
+from .merging import redirect_for
 from .models import Article, Quote, Speaker
 from .serializers import ArticleSerializer, QuoteSerializer, SpeakerSerializer
 
@@ -130,7 +131,12 @@ class SpeakerDetailView(FilteredListView):
     template_name = "articles/speaker_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.speaker = get_object_or_404(Speaker.objects.public(), slug=kwargs["slug"])
+        self.speaker = Speaker.objects.public().filter(slug=kwargs["slug"]).first()
+        if self.speaker is None:
+            # A speaker merged into another keeps its old address.
+            if merged_into := redirect_for(kwargs["slug"]):
+                return redirect(merged_into, permanent=True)
+            raise Http404("No such speaker.")
         self.download_name = f"{self.speaker.slug}-quotes"
         return super().get(request, *args, **kwargs)
 

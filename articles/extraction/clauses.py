@@ -12,7 +12,7 @@ _TIME_PHRASE = (
     r"|(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
     r"|yesterday|today|tonight|earlier|later|again|separately|repeatedly|previously|also|publicly|privately"
     r"|recently|then|now|too|overnight|once|still|already|initially|first|later\s+on"
-    r"|in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"|in\s+(?:19|20)\d\d|in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 
 # Words and phrases that may stand between a speaker and the speech verb ("has also said").

@@ -22,6 +22,7 @@ SPEECH_VERBS = word_set("""
     warn argue claim contend contends maintain maintains
     described describes criticised criticized praised welcomed condemned rejected questioned replied
     responded concluded threatened
+    chided chides blasted slammed blamed blames pressed encouraged branded dubbed labelled labeled
     """)
 
 # Verbs weak enough that they only count with a clear speaker right before them.
@@ -30,13 +31,14 @@ WEAK_SPEECH_VERBS = word_set("""
     proposed dismissed predicted urged urges denied denies deny noted notes urge warn maintain maintains
     described describes criticised criticized praised welcomed condemned rejected questioned replied
     responded concluded threatened
+    chided chides blasted slammed blamed blames pressed encouraged branded dubbed labelled labeled
     """)
 
 # Participles that attach a statement to the subject of the main clause.
 SPEECH_PARTICIPLES = word_set(
     """
     saying adding noting warning stressing arguing insisting claiming urging suggesting explaining telling
-    calling
+    calling accusing pressing
     """
 )
 

@@ -22,6 +22,14 @@ _BAD_CONTENT_START = re.compile(
     r"during|after|before|while|when)\b|[a-z]+ing\s+(?:to|at|back|on)\b"
 )
 _ADDRESSED_VERBS = word_set("told tells telling asked asks urged urges warned warns accused accuses")
+# What follows the person addressed when that person is part of the statement ("urged Peru to act").
+_OBJECT_COMPLEMENT = re.compile(r"\s+(?:to|of|against|for|over)\s+(?!the\s+media\b|reporters\b)")
+# "X denied the allegations": a denial's short object is what was said.
+_DENIAL_VERBS = word_set("deny denies denied rejected rejects dismissed dismisses")
+_CHARGES = word_set("""
+    allegations allegation accusations accusation charges charge claims claim wrongdoing reports report
+    involvement responsibility wrongdoings
+    """)
 _COORDINATION = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|then|later))?|,|;)\s*$")
 _NAME_BEFORE_WHO = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s*,\s*who$")
 _DESCRIPTION_BEFORE_WHO = re.compile(
@@ -40,9 +48,14 @@ _DASH = re.compile(r"\s[-–—]\s")
 _WHO_REACH = 120  # a relative clause between a speaker and the verb is short
 _DASHED_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{3,200}?\s+[-–—]\s*$")
 _TRAILING_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
-_THAT_REACH = 150  # how far an opening adverbial may push "that" back
+_THAT_REACH = 150
+_RUN_ON_REACH = 800
+_ATTRIBUTION_REACH = 200
+_ATTRIBUTION_WORD = re.compile(r"[A-Za-z]")  # a quotation running on without a cue is a few sentences at most  # how far an opening adverbial may push "that" back
 # A coordinated predicate ("... and promised justice") or a relative clause ends a reported statement.
-_STATEMENT_END = re.compile(r"\s+and\s+(?=[a-z]+ed\b)|,\s+who\b|\s+\((?=[A-Z])")
+_STATEMENT_END = re.compile(
+    r"\s+and\s+(?=[a-z]+ed\b)|,\s+(?:who|which)\b|\s+\((?=[A-Z])|\s+in\s+recent\s+(?:days|weeks|months|years)\b"
+)
 _SPEAKER_TAIL = re.compile(
     r"\s+(?:speaking|who|which|told|said|in\s+a|on\s+condition|at\s+a|on\s+\w+day|in\s+[A-Z]\w+|last\s+\w+"
     r"|this\s+\w+|earlier|later|yesterday)\b.*$"
@@ -109,7 +122,10 @@ class QuoteFinder:
     def run(self) -> list[QuoteDraft]:
         """All statements of the article, in text order."""
         previous: QuoteDraft | None = None
+        covered_until = -1  # a stripped quotation that ran on over several sentences ends here
         for sentence in self._sentences:
+            if sentence.start < covered_until:
+                continue
             found = self._sentence(sentence)
             if not found:
                 run_on = self._run_on(sentence, previous)
@@ -117,6 +133,7 @@ class QuoteFinder:
             self.drafts.extend(found)
             if found:
                 previous = found[-1]
+                covered_until = found[-1].end if found[-1].method == "run-on" else covered_until
             elif not self._has_quote_marks:
                 previous = None
         return self.drafts
@@ -166,6 +183,9 @@ class QuoteFinder:
         left = s[: cue.start()]
         speaker = self._speaker_before(left, verb)
         after, addressee_end = skip_after_verb(s, cue.end(), addressee=verb in _ADDRESSED_VERBS)
+        if addressee_end > cue.end() and _OBJECT_COMPLEMENT.match(s, addressee_end):
+            # "urged Peru to act", "accused Peru of lying": the person addressed belongs to what was said.
+            after = addressee_end = cue.end()
         cue_text = s[cue.start() : addressee_end].rstrip(".,") if addressee_end > cue.end() else cue.group()
         if verb.startswith("describ") and speaker is not None:
             # "described the plan as a bribe": what was said is the description, not its object.
@@ -246,7 +266,13 @@ class QuoteFinder:
                 return _Speaker(described.start(), len(stripped), "", "leading")
         span = subject_span(left)
         if span is None:
-            return None
+            # "For two years U.N. rights chief Jane Doe has asked ...": an opening phrase hides the subject,
+            # but a full personal name right before the verb is still its speaker.
+            named = _TRAILING_NAME.search(stripped)
+            reading = read_phrase(named.group()) if named else None
+            if reading is None or reading.kind != "person" or len(reading.name.split()) < 2:
+                return None
+            return _Speaker(named.start(), named.end(), "", "leading")
         start, end = span
         phrase = left[start:end]
         reading = read_phrase(phrase)
@@ -361,7 +387,8 @@ class QuoteFinder:
         end = self._content_end(s, content_start, next_cue)
         start, stop = _trim(self._text, sentence.start + content_start, sentence.start + end)
         words = self._text[start:stop].split()
-        if len(words) < _MIN_WORDS or _BAD_CONTENT_START.match(self._text, start):
+        denied_charge = bool(words) and cue.split()[0].lower() in _DENIAL_VERBS and words[-1].lower() in _CHARGES
+        if (len(words) < _MIN_WORDS and not denied_charge) or _BAD_CONTENT_START.match(self._text, start):
             return []
         opened = self._text[start - 1 : start] in '“"' or self._text[max(0, start - 3) : start].strip() in '“"'
         direct = opened and self._has_quote_marks
@@ -390,7 +417,7 @@ class QuoteFinder:
     ) -> list[QuoteDraft]:
         s = sentence.text
         left = s[: cue.start()]
-        attached = re.search(r",\s*(?:and\s+|but\s+)?$|\band\s+$", left)
+        attached = re.search(r",\s*(?:and\s+|but\s+)?$|\b(?:and|by)\s+$", left)
         with_subject = re.search(r"\bwith\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+$", left)
         if with_subject and cue.group() == "saying":
             entity = self._registry.resolve(with_subject.group(1), sentence.start + with_subject.start(1), lenient=True)
@@ -456,20 +483,34 @@ class QuoteFinder:
 
     def _run_on(self, sentence: Sentence, previous: QuoteDraft | None) -> QuoteDraft | None:
         """A quotation that carries on into a sentence of its own keeps the previous speaker."""
-        if previous is None or (not self._has_quote_marks and previous.kind != "direct"):
+        if previous is None:
             return None
-        opens = (
-            sentence.text[:1] in '“"'
-            if self._has_quote_marks
-            else self._text[max(0, sentence.start - 2) : sentence.start] == "  "
-            and self._text[sentence.end : sentence.end + 2] == "  "
-        )
-        if not opens:
-            return None
-        closes = self._text[sentence.end : sentence.end + 2] in ("  ", "") or sentence.text.endswith(" .")
-        if not self._has_quote_marks and not (_FIRST_OR_SECOND_PERSON.search(sentence.text) or closes):
+        if not self._has_quote_marks:
+            return self._stripped_run_on(sentence, previous)
+        if sentence.text[:1] not in '“"':
             return None
         start, stop = _trim(self._text, sentence.start, sentence.end)
+        if len(self._text[start:stop].split()) < _MIN_WORDS:
+            return None
+        return QuoteDraft(start, stop, previous.entity, previous.role, "direct", "", 0.6, "run-on")
+
+    def _stripped_run_on(self, sentence: Sentence, previous: QuoteDraft) -> QuoteDraft | None:
+        """In a text without quotation marks, the double spaces the marks left show where a quotation
+        that follows a direct statement opens and closes; it may run over several sentences."""
+        if previous.kind != "direct" or self._text[max(0, sentence.start - 2) : sentence.start] != "  ":
+            return None
+        # The double space opens a quotation only after an attribution ("..., she said.  ");
+        # straight after a statement it is the mark that closed that statement.
+        attribution = self._text[previous.end : sentence.start]
+        if not _ATTRIBUTION_WORD.search(attribution) or len(attribution) > _ATTRIBUTION_REACH:
+            return None
+        close = self._text.find("  ", sentence.start)
+        newline = self._text.find("\n", sentence.start)
+        close = min(at for at in (close, newline, len(self._text)) if at != -1)
+        # A quotation that closes on a comma has an attribution of its own, found by the other rules.
+        if self._text[close - 1 : close] not in ".?!" or close - sentence.start > _RUN_ON_REACH:
+            return None
+        start, stop = _trim(self._text, sentence.start, close)
         if len(self._text[start:stop].split()) < _MIN_WORDS:
             return None
         return QuoteDraft(start, stop, previous.entity, previous.role, "direct", "", 0.6, "run-on")

@@ -25,6 +25,15 @@ _WORD_BEFORE = re.compile(r"(?<![\w.'’-])[A-Za-z]+$")
 _POSSESSOR = re.compile(r"(?:[A-Za-z][a-z]+|[A-Z]{2,})$")
 _FOLLOWED_BY_WORD = re.compile(r" [\w$£€]")
 
+# "Ra ad al-Hussein": an apostrophe lost inside a name leaves a short lower-case fragment between
+# capitalised parts; a real word there ("Li is", "In an") is not such a fragment.
+_NAME_FRAGMENT = re.compile(r"(?<![\w'’.-])[A-Z][a-z]{0,3}( )([a-z]{1,3})(?= (?:[A-Z]|al-|el-))")
+_WORDS_NOT_FRAGMENTS = word_set("""
+    a an and are as at be but by do for go had has he her him his if in is it its me my no not of on or our
+    out so the to up us was we who why you all any can did get got may new now off one own see she too two
+    way
+    """)
+
 _APOSTROPHES = "'’"
 _GUARD = 20
 
@@ -55,4 +64,9 @@ def repair_apostrophes(text: str) -> str:
             if chars is None:
                 chars = list(text)
             chars[space] = "'"
+    for match in _NAME_FRAGMENT.finditer(text):
+        if match.group(2) not in _WORDS_NOT_FRAGMENTS and not _apostrophe_nearby(text, match.start(1)):
+            if chars is None:
+                chars = list(text)
+            chars[match.start(1)] = "'"
     return text if chars is None else "".join(chars)

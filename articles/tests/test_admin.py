@@ -10,7 +10,7 @@ from django.test import Client
 
 from articles.curation import extract_article
 from articles.editors import EDITORS_GROUP
-from articles.models import Article, Origin, Quote, Review, Speaker
+from articles.models import Article, CorrectionSuggestion, Origin, Quote, Review, Speaker
 from articles.tests.admin_helpers import change_form_data, client_for, make_editor, run_action
 from articles.tests.factories import make_article, make_pledge, make_quote
 
@@ -358,3 +358,14 @@ def test_speaker_admin_edits_kind_and_wikidata_id(desk):
     assert list(speaker.aliases.values_list("name", flat=True)) == ["Prime Minister Justin Trudeau"]
     bad = desk.post(url, change_form_data(desk.get(url), wikidata_id="wikidata"))
     assert "A Wikidata ID looks like Q12345." in bad.text
+
+
+def test_readers_corrections_wait_in_the_queue_until_resolved(desk):
+    quote = machine_quote()
+    CorrectionSuggestion.objects.create(quote=quote, message="The minister said 14 bridges, not 40.")
+    page = desk.get("/admin/articles/correctionsuggestion/?resolved__exact=0")
+    assert "The minister said 14 bridges, not 40." in page.text
+    assert quote.get_absolute_url() in page.text
+    run_action(desk, "/admin/articles/correctionsuggestion/", "mark_resolved", CorrectionSuggestion.objects.all())
+    assert CorrectionSuggestion.objects.get().resolved
+    assert "14 bridges" not in desk.get("/admin/articles/correctionsuggestion/?resolved__exact=0").text

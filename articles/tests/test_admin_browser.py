@@ -1,37 +1,15 @@
 """One review in a real browser: open the queue, approve an item, reject another with a reason, see the site change."""
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Origin, Quote, Review
 from articles.tests.admin_helpers import make_editor
 from articles.tests.factories import make_article, make_speaker, span
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "a-long-editor-password"
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the live server's ORM calls run beside Playwright's loop
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} is absent")
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium to run the browser tests")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-            + ["--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

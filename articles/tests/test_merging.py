@@ -122,3 +122,13 @@ def test_admin_merge_needs_two_speakers_and_a_valid_choice():
     unnamed = make_speaker("an aide", kind=Speaker.Kind.UNNAMED, article=article)
     refused = run_action(desk, SPEAKERS, "merge", [alone, unnamed], keep=unnamed.pk, confirm="Merge")
     assert "Keep a named speaker" in refused.text and Speaker.objects.filter(pk=alone.pk).exists()
+
+
+def test_old_public_page_redirects_to_the_kept_speaker(client, duplicates):
+    kept, duplicate, *_ = duplicates
+    old_slug = duplicate.slug
+    merge_speakers(kept, [duplicate])
+    response = client.get(f"/speakers/{old_slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == kept.get_absolute_url()
+    assert client.get("/speakers/nobody-at-all/").status_code == 404

@@ -16,6 +16,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pledges", "0001_initial"), ("articles", "0002_search")]
+    dependencies = [("pledges", "0001_initial"), ("articles", "0003_search")]
 
     operations = [migrations.RunPython(create, drop)]

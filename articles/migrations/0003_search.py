@@ -18,6 +18,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0001_initial")]
+    dependencies = [("articles", "0002_links_to_pledges_and_editors")]
 
     operations = [migrations.RunPython(create, drop)]
