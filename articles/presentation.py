@@ -1,5 +1,9 @@
 """Turning stored text into what readers see: marked article bodies, quotes in context, search snippets,
-a speaker's quotes over time, and schema.org data. Plain functions; the template tags call them."""
+a speaker's quotes over time, and schema.org data. Plain functions; the template tags call them.
+
+Wire copy often arrives with its apostrophes stripped ("Queen s University"); readers see them put
+back, and since the repair keeps every character where it was, stored offsets still apply.
+"""
 
 import datetime as dt
 import re
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .extraction import repair_apostrophes
 from .search import search_words
 
 PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
@@ -60,6 +65,7 @@ def marked_body(body: str, marks: list[Mark]) -> SafeString:
     at every span boundary and each piece becomes one link: to the pledge where a pledge covers it,
     otherwise to the speaker of the quote.
     """
+    body = repair_apostrophes(body)
     paragraphs = []
     for paragraph in PARAGRAPH.finditer(body):
         start, end = paragraph.span()
@@ -93,6 +99,7 @@ class InContext:
 
 def in_context(body: str, start: int, end: int) -> InContext:
     """The sentence (or sentences) around a span, split into what comes before, the span, and after."""
+    body = repair_apostrophes(body)
     sentence_starts = [m.end() for m in SENTENCE_END.finditer(body, 0, start)]
     begin = max([0, *sentence_starts, start - CONTEXT_LIMIT])
     following = SENTENCE_END.search(body, end)
@@ -102,6 +109,7 @@ def in_context(body: str, start: int, end: int) -> InContext:
 
 def snippet(text: str, query: str, width: int = 110) -> SafeString:
     """A stretch of ``text`` around the first word of ``query`` it holds, with the words marked."""
+    text = repair_apostrophes(text)
     words = search_words(query)
     if not words:
         return escape(text[: width * 2])

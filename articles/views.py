@@ -155,7 +155,7 @@ class SpeakerDetailView(FilteredListView):
         quotes = Quote.objects.published().for_speaker(self.speaker)
         return super().get_context_data(
             speaker=self.speaker,
-            aliases=self.speaker.aliases.all(),
+            aliases=self.speaker.aliases.exclude(name=self.speaker.name),
             roles=quotes.roles(),
             chart=presentation.quotes_over_time(list(quotes.per_month())),
             pledges=Pledge.objects.published().for_speaker(self.speaker).select_related("article"),

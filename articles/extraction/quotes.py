@@ -25,6 +25,7 @@ _ADDRESSED_VERBS = word_set("told tells telling asked asks urged urges warned wa
 # What follows the person addressed when that person is part of the statement ("urged Peru to act").
 _OBJECT_COMPLEMENT = re.compile(r"\s+(?:to|of|against|for|over)\s+(?!the\s+media\b|reporters\b)")
 # "X denied the allegations": a denial's short object is what was said.
+_COMPLEMENT_WORD_END = re.compile(r"\s(?:to|of|against|for|over)$")
 _DENIAL_VERBS = word_set("deny denies denied rejected rejects dismissed dismisses")
 _CHARGES = word_set("""
     allegations allegation accusations accusation charges charge claims claim wrongdoing reports report
@@ -48,13 +49,13 @@ _DASH = re.compile(r"\s[-–—]\s")
 _WHO_REACH = 120  # a relative clause between a speaker and the verb is short
 _DASHED_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{3,200}?\s+[-–—]\s*$")
 _TRAILING_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
-_THAT_REACH = 150
-_RUN_ON_REACH = 800
-_ATTRIBUTION_REACH = 200
-_ATTRIBUTION_WORD = re.compile(r"[A-Za-z]")  # a quotation running on without a cue is a few sentences at most  # how far an opening adverbial may push "that" back
+_THAT_REACH = 150  # how far an opening adverbial may push "that" back
+_RUN_ON_REACH = 800  # a quotation running on without a cue is a few sentences at most
+_ATTRIBUTION_REACH = 200  # an attribution between a statement and its run-on is short
+_ATTRIBUTION_WORD = re.compile(r"[A-Za-z]")
 # A coordinated predicate ("... and promised justice") or a relative clause ends a reported statement.
 _STATEMENT_END = re.compile(
-    r"\s+and\s+(?=[a-z]+ed\b)|,\s+(?:who|which)\b|\s+\((?=[A-Z])|\s+in\s+recent\s+(?:days|weeks|months|years)\b"
+    r"\s+and\s+(?=[a-z]+ed\b)|,\s+who\b|\s+\((?=[A-Z])|\s+in\s+recent\s+(?:days|weeks|months|years)\b"
 )
 _SPEAKER_TAIL = re.compile(
     r"\s+(?:speaking|who|which|told|said|in\s+a|on\s+condition|at\s+a|on\s+\w+day|in\s+[A-Z]\w+|last\s+\w+"
@@ -183,7 +184,9 @@ class QuoteFinder:
         left = s[: cue.start()]
         speaker = self._speaker_before(left, verb)
         after, addressee_end = skip_after_verb(s, cue.end(), addressee=verb in _ADDRESSED_VERBS)
-        if addressee_end > cue.end() and _OBJECT_COMPLEMENT.match(s, addressee_end):
+        if addressee_end > cue.end() and (
+            _OBJECT_COMPLEMENT.match(s, addressee_end) or _COMPLEMENT_WORD_END.search(s, cue.end(), addressee_end)
+        ):
             # "urged Peru to act", "accused Peru of lying": the person addressed belongs to what was said.
             after = addressee_end = cue.end()
         cue_text = s[cue.start() : addressee_end].rstrip(".,") if addressee_end > cue.end() else cue.group()

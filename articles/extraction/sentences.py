@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .lexicon import word_set
+from .lexicon import SPEECH_VERBS, word_set
 
 QUOTE_MARKS = '“”"'
 
@@ -17,6 +17,13 @@ _ABBREVIATIONS = word_set("""
     mr mrs ms dr st gen lt col sen rep gov jan feb mar apr aug sep sept oct nov dec no vs inc corp co jr sr
     prof rev adm capt maj sgt ft mt
     """)
+# "“Is it right?” Doe asked.": a question or exclamation followed by its attribution is one sentence;
+# "Doe said Washington ..." after it starts a sentence of its own.
+_ATTRIBUTION_AFTER = re.compile(
+    r"[”\"]?\s+(?:[A-Z][\w'’.-]*\s+){1,3}(?:"
+    + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+    + r")(?=[.,]|\s+(?:in|on|at|during|after|before|while|when|with|to|last|this|earlier|later|reporters)\b)"
+)
 _BOUNDARY = re.compile(r"[.!?]+[”\"’']?(?=\s+[“\"‘']?[A-Z0-9(])|\n+")
 
 
@@ -75,6 +82,8 @@ def split_sentences(text: str) -> list[Sentence]:
     for boundary in _BOUNDARY.finditer(text, begin):
         cut = boundary.end()
         if text[boundary.start()] == "." and _is_abbreviation(text, boundary.start()):
+            continue
+        if text[boundary.start()] in "?!" and _ATTRIBUTION_AFTER.match(text, boundary.start() + 1):
             continue
         while quote_index < len(quoted) and quoted[quote_index][1] < boundary.start():
             quote_index += 1

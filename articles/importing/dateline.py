@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..extraction import repair_apostrophes
+
 # "VANCOUVER (Reuters) - ", "WASHINGTON/LONDON (Reuters) - ", "(Reuters) - ", "LONDON, Nov 15 (AFP) - "
 DATELINE = re.compile(
     r"""^\s*
@@ -43,7 +45,7 @@ def place_name(capitals: str) -> str:
 def derive_headline(body: str) -> str:
     """The story's first sentence, after any dateline, cut at a word near HEADLINE_LENGTH."""
     dateline = parse_dateline(body)
-    story = body[dateline.end :] if dateline else body
+    story = repair_apostrophes(body[dateline.end :] if dateline else body)
     first = SENTENCE_END.split(story.strip(), maxsplit=1)[0].strip().rstrip(".")
     if len(first) <= HEADLINE_LENGTH:
         return first

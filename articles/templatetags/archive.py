@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import presentation
+from articles.extraction import repair_apostrophes
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def marked_body(article, quotes, pledges):
 def in_context(item):
     """The sentence around a quote or pledge, with the item's words marked."""
     return presentation.in_context(item.article.body, item.start, item.end)
+
+
+@register.filter
+def readable(text):
+    """Text as readers see it: apostrophes that wire copy stripped put back."""
+    return repair_apostrophes(text)
 
 
 @register.filter

@@ -497,6 +497,7 @@ def test_dates_need_a_publication_date():
         ("Canada s bid", "Canada's bid"),
         ("we don t know", "we don't know"),
         ("the world s largest", "the world's largest"),
+        ("Omar Ra ad al-Tamimi spoke", "Omar Ra'ad al-Tamimi spoke"),  # an apostrophe inside a name
     ],
 )
 def test_repair_apostrophes(stripped, repaired):
@@ -510,7 +511,7 @@ def test_repair_apostrophes(stripped, repaired):
         "the U.S. s position",  # an abbreviation
         "the driver's and the pilot s seats",  # an apostrophe already nearby
         "He said it was a normal day in the city.",
-        "Zeid Ra ad al-Hussein spoke",
+        "Mr Li is here and In an Old Town",  # real words between capitalised ones
     ],
 )
 def test_repair_leaves_unclear_or_normal_text_alone(text):
@@ -600,3 +601,78 @@ def test_seed_roles_and_dates(seed):
     assert promise.when == "last year"
     assert promise.when_date == dt.date(2016, 1, 1)
     assert "Canada" in promise.pledger_aliases
+
+
+# --- Run-on quotations, objects of speech verbs, questions --------------------------------------------
+
+
+def test_stripped_quotation_runs_on_over_sentences_after_its_attribution():
+    text = (
+        "Nobody wants a long fight,  Tom Baker told reporters on Monday.  The talks went badly. "
+        "That is not good enough.  Baker later left the room."
+    )
+    extraction = extract(text)
+    run_on = quote_by_text(extraction, "The talks went badly. That is not good enough")
+    assert run_on.speaker == "Tom Baker" and run_on.cue == ""
+    assert not any("later left" in quote.text for quote in extraction.quotes)
+
+
+def test_stripped_closing_mark_does_not_open_a_run_on():
+    text = "Tom Baker said:  We will win.  The vote is on Friday. It was called last week by the council."
+    assert not any("The vote is on Friday" in quote.text for quote in extract(text).quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        ("Ann Lee urged the city council to repair the old bridge soon.", "the city council to repair", "Ann Lee"),
+        ("Ann Lee accused the mayor of hiding the costs of the bridge.", "the mayor of hiding the costs", "Ann Lee"),
+        ("Ann Lee chided the two towns for not paying their share.", "the two towns for not paying", "Ann Lee"),
+        ("The ministry replied by accusing Ann Lee of spreading rumours online.", "Ann Lee of spreading", "ministry"),
+        ("In a long letter, former judge Ann Lee has asked the board to review the case.", "the board to review",
+         "Ann Lee"),
+        ("A local panel in 2015 called on the town to close the mine.", "the town to close the mine",
+         "A local panel"),
+    ],
+)  # fmt: skip
+def test_the_person_addressed_belongs_to_the_statement(text, fragment, speaker):
+    quote = quote_by_text(extract(text), fragment)
+    assert same_source(quote.speaker, speaker), quote
+
+
+def test_told_reporters_that_still_leaves_the_addressee_out():
+    quote = quote_by_text(extract("Ann Lee told reporters on Monday that the bridge would reopen."), "the bridge")
+    assert quote.text == "the bridge would reopen"
+
+
+@pytest.mark.parametrize("charge", ["the allegations", "wrongdoing", "the charges"])
+def test_a_denied_charge_is_a_short_statement(charge):
+    quote = quote_by_text(extract(f"Acme Holdings on Monday denied {charge}."), charge)
+    assert quote.text == charge and same_source(quote.speaker, "Acme Holdings")
+
+
+def test_denial_of_other_short_objects_is_not_a_statement():
+    assert not extract("The guards denied entry.").quotes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ann Lee spoke on Monday. “Is it fair that we never talk about this?” Lee asked in an interview.",
+        'Ann Lee spoke on Monday. "Is it fair that we never talk about this?" Lee asked in an interview.',
+    ],
+)
+def test_a_question_and_its_attribution_stay_one_sentence(text):
+    quote = quote_by_text(extract(text), "Is it fair that we never talk about this")
+    assert same_source(quote.speaker, "Ann Lee")
+
+
+def test_a_question_before_a_new_reported_sentence_still_ends_the_sentence():
+    extraction = extract("Who will pay for it?  Ann Lee said the town would ask the state for money.")
+    quote = quote_by_text(extraction, "the town would ask the state")
+    assert quote.text.startswith("the town")
+
+
+def test_a_name_with_a_lost_apostrophe_stays_whole():
+    quote = quote_by_text(extract("Omar Ra ad al-Tamimi said the border would stay closed for a week."), "border")
+    assert quote.speaker == "Omar Ra'ad al-Tamimi"

@@ -207,3 +207,9 @@ def test_derived_headline_is_cut_at_a_word():
 )
 def test_parse_date(text, date):
     assert parse_date(text) == date
+
+
+def test_derived_headline_puts_stripped_apostrophes_back():
+    assert derive_headline("LONDON (Reuters) - Britain s finance minister said it would. More.") == (
+        "Britain's finance minister said it would"
+    )

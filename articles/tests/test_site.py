@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 
+from articles.models import Article
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,14 @@ def test_seed_article_page(client, seeded):
 
 def test_missing_article_is_a_404(client):
     assert client.get("/articles/no-such-story/").status_code == 404
+
+
+def test_stripped_apostrophes_are_put_back_for_readers(client, seeded):
+    article = Article.objects.get()
+    page = client.get(article.get_absolute_url())
+    assert "Queen&#x27;s University" in page.text
+    assert "I&#x27;m sure there&#x27;s a strong determination" in page.text
+    assert "Queen s University" in article.body  # the stored text stays as imported
+    lacroix = client.get("/speakers/jean-pierre-lacroix/")
+    assert "I&#x27;m sure there&#x27;s" in lacroix.text
+    assert "Also written as: Jean-Pierre Lacroix" not in lacroix.text
