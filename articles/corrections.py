@@ -45,9 +45,7 @@ class SuggestCorrectionView(CreateView):
 
     def form_valid(self, form):
         if over_rate_limit(self.request):
-            form.add_error(
-                None, "Thank you, but we have had several suggestions from you this hour. Try later."
-            )
+            form.add_error(None, "Thank you, but we have had several suggestions from you this hour. Try later.")
             response = self.form_invalid(form)
             response.status_code = 429
             return response

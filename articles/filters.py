@@ -63,15 +63,9 @@ class ArchiveFilterSet(filters.FilterSet):
 
 
 class ArticleFilter(ArchiveFilterSet):
-    outlet = filters.ModelChoiceFilter(
-        queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet"
-    )
-    subject = filters.ChoiceFilter(
-        choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject"
-    )
-    place = filters.ChoiceFilter(
-        choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere"
-    )
+    outlet = filters.ModelChoiceFilter(queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet")
+    subject = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject")
+    place = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere")
     speaker = filters.ModelChoiceFilter(
         label="Quoting",
         queryset=Speaker.objects.named().filter(quotes__isnull=False).distinct(),

@@ -36,9 +36,7 @@ class FilteredListView(FilterView):
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         if download := DOWNLOADS.get(request.GET.get("format")):
             return download(self.object_list, self.serializer_class, request, self.download_name)
-        return self.render_to_response(
-            self.get_context_data(filter=self.filterset, object_list=self.object_list)
-        )
+        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a page number that is not one, or is out of range, into the nearest page.

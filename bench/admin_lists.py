@@ -53,10 +53,7 @@ def grow_to(total: int) -> None:
                 outlet=outlet,
                 headline=f"Council story {n}",
                 slug=f"council-story-{n}",
-                body=(
-                    body
-                    := f"OTTAWA (Reuters) - Story {n}: the council will rebuild the harbour wall by spring."
-                ),
+                body=(body := f"OTTAWA (Reuters) - Story {n}: the council will rebuild the harbour wall by spring."),
                 fingerprint=body_fingerprint(body),
                 published=dt.date(2017, 1, 1) + dt.timedelta(days=n % 900),
                 subject=SUBJECTS[n % len(SUBJECTS)],
@@ -81,9 +78,7 @@ def time_pages(client, repeat: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000, help="the large size (default 100,000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests a page (default 5)")
     args = parser.parse_args()

@@ -17,9 +17,7 @@ class PledgeFilter(ArchiveFilterSet):
         method="made_by",
         empty_label="Anyone",
     )
-    topic = filters.ChoiceFilter(
-        choices=values_of(Pledge.objects.published(), "topic"), empty_label="Any topic"
-    )
+    topic = filters.ChoiceFilter(choices=values_of(Pledge.objects.published(), "topic"), empty_label="Any topic")
     after = on_or_after("made_on", "Made from")
     before = on_or_before("made_on", "Made until")
     due_after = on_or_after("deadline", "Due from")

@@ -32,9 +32,7 @@ class PledgeListView(FilteredListView):
 
 class PledgeDetailView(DetailView):
     def get_queryset(self):
-        return Pledge.objects.published().select_related(
-            "pledger", "on_behalf_of", "article", "article__outlet"
-        )
+        return Pledge.objects.published().select_related("pledger", "on_behalf_of", "article", "article__outlet")
 
     def get_context_data(self, **kwargs):
         changes = self.object.status_changes.select_related("evidence_article", "evidence_quote__speaker")

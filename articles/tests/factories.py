@@ -43,9 +43,7 @@ def span(article: Article, text: str) -> dict:
 
 
 def make_quote(text: str = "the budget would build 40 new bridges", **overrides) -> Quote:
-    article = overrides.pop("article", None) or make_article(
-        body=f"The minister said {text}, officials said."
-    )
+    article = overrides.pop("article", None) or make_article(body=f"The minister said {text}, officials said.")
     values = {"speaker": overrides.pop("speaker", None) or make_speaker(), "review": Review.APPROVED}
     return Quote.objects.create(**span(article, text), **{**values, **overrides})
 
@@ -67,9 +65,7 @@ TREATY_BODY = (
     "We will double the aid budget by 2019, Lovelace told reporters on Tuesday.\n"
     "A spokesman said the plan was under review."
 )
-HARBOUR_BODY = (
-    "OTTAWA (Reuters) - The harbour wall will be rebuilt by spring, Mayor Grace Hopper said on Monday."
-)
+HARBOUR_BODY = "OTTAWA (Reuters) - The harbour wall will be rebuilt by spring, Mayor Grace Hopper said on Monday."
 
 
 def make_archive():
@@ -119,9 +115,7 @@ def make_archive():
         origin=Origin.EXTRACTOR,
         review=Review.UNREVIEWED,
     )
-    review = make_quote(
-        "the plan was under review", article=treaty, speaker=spokesman, kind=Quote.Kind.INDIRECT
-    )
+    review = make_quote("the plan was under review", article=treaty, speaker=spokesman, kind=Quote.Kind.INDIRECT)
     wall = make_quote(
         "The harbour wall will be rebuilt by spring", article=harbour, speaker=grace, speaker_role="Mayor"
     )
@@ -160,9 +154,7 @@ def make_archive():
         topic="infrastructure",
     )
     send.record_status(Status.IN_THE_WORKS, changed_on=dt.date(2017, 10, 1), note="Planning began.")
-    send.record_status(
-        Status.KEPT, changed_on=dt.date(2017, 12, 1), evidence_article=harbour, note="Troops arrived."
-    )
+    send.record_status(Status.KEPT, changed_on=dt.date(2017, 12, 1), evidence_article=harbour, note="Troops arrived.")
     rebuild.record_status(Status.BROKEN, changed_on=dt.date(2018, 6, 1), note="The council dropped it.")
     return SimpleNamespace(
         reuters=reuters,

@@ -26,9 +26,7 @@ def test_search_matches_other_forms_of_a_word():
 
 
 def test_better_matches_rank_first():
-    passing = make_article(
-        headline="Budget day", body="The budget mentions a harbour once, among many other things."
-    )
+    passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among many other things.")
     focused = make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
     results = list(Article.objects.search("harbour"))
     assert results == [focused, passing]

@@ -110,9 +110,7 @@ def test_article_list_paginates(client, archive):
 def test_article_page_marks_quotes_and_pledges_and_lists_the_people(client, archive):
     response = client.get(archive.treaty.get_absolute_url())
     page = text_of(response)
-    assert (
-        '<a class="mark mark-quote" href="/speakers/ada-lovelace/" title="Ada Lovelace, Minister">' in page
-    )
+    assert '<a class="mark mark-quote" href="/speakers/ada-lovelace/" title="Ada Lovelace, Minister">' in page
     assert f'href="{archive.send.get_absolute_url()}"' in page
     assert f'id="quote-{archive.troops.pk}"' in page
     assert f'id="pledge-{archive.send.pk}"' in page
@@ -200,14 +198,10 @@ def test_speaker_page_shows_aliases_roles_pledges_quotes_and_a_chart(client, arc
     assert [bar.count for bar in response.context["chart"]] == [2, 0, 1]
     assert len(response.context["quote_list"]) == 3
     assert f'href="{archive.treaty.get_absolute_url()}"' in page
-    assert (
-        '<link rel="alternate" type="application/atom+xml"' in page and "/speakers/ada-lovelace/feed/" in page
-    )
+    assert '<link rel="alternate" type="application/atom+xml"' in page and "/speakers/ada-lovelace/feed/" in page
 
 
-@pytest.mark.parametrize(
-    ("query", "count"), [("q=aid", 1), ("after=2017-10-01", 0), ("before=2017-09-13", 2)]
-)
+@pytest.mark.parametrize(("query", "count"), [("q=aid", 1), ("after=2017-10-01", 0), ("before=2017-09-13", 2)])
 def test_speaker_quotes_filter_by_text_and_date(client, archive, query, count):
     response = client.get(f"/speakers/ada-lovelace/?{query}")
     assert len(response.context["quote_list"]) == count
@@ -228,9 +222,7 @@ def quote_texts(response) -> list[str]:
 def test_quote_list_shows_speaker_role_article_and_date(client, archive):
     response = client.get("/quotes/")
     page = text_of(response)
-    assert set(quote_texts(response)) == {
-        q.text for q in (archive.troops, archive.aid, archive.review, archive.wall)
-    }
+    assert set(quote_texts(response)) == {q.text for q in (archive.troops, archive.aid, archive.review, archive.wall)}
     assert 'href="/speakers/grace-hopper/"' in page and ", Mayor" in page
     assert f'href="{archive.harbour.get_absolute_url()}"' in page
     assert '<time datetime="2018-02-01">1 Feb 2018</time>' in page
@@ -258,9 +250,7 @@ def test_quote_filters(client, archive, query, expected):
 def test_quote_permalink_shows_the_sentence_in_context_and_structured_data(client, archive):
     response = client.get(f"/quotes/{archive.troops.pk}/")
     page = text_of(response)
-    assert (
-        "Minister Ada Lovelace said <mark>the government would send 600 troops to the mission</mark>." in page
-    )
+    assert "Minister Ada Lovelace said <mark>the government would send 600 troops to the mission</mark>." in page
     (data,) = json_ld(response)
     assert data["@type"] == "Quotation"
     assert data["spokenByCharacter"]["name"] == "Ada Lovelace"
@@ -279,9 +269,7 @@ def test_rejected_and_draft_quotes_have_no_page(client, archive):
 
 def test_search_ranks_each_kind_and_marks_the_words(client, archive):
     response = client.get("/search/?q=troops")
-    sections = {
-        name: (count, list(results)) for name, (count, results) in response.context["sections"].items()
-    }
+    sections = {name: (count, list(results)) for name, (count, results) in response.context["sections"].items()}
     assert sections["articles"][0] == 1
     assert sections["quotes"][1] == [archive.troops]
     assert sections["pledges"][1] == [archive.send]
@@ -370,9 +358,7 @@ def test_download_of_an_invalid_filter_is_empty(client, archive):
 @pytest.mark.parametrize("url", LIST_URLS)
 def test_each_list_advertises_its_atom_feed(client, archive, url):
     page = text_of(client.get(url))
-    assert re.search(
-        r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="/[^"]*feed/\?"', page
-    )
+    assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="/[^"]*feed/\?"', page)
 
 
 def test_article_feed_follows_the_filters(client, archive):
@@ -514,9 +500,7 @@ def test_bad_input_never_breaks_a_page(client, archive, url, query):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(
-    "url", [*LIST_URLS, "/articles/feed/", "/quotes/feed/", "/pledges/feed/", "/search/"]
-)
+@pytest.mark.parametrize("url", [*LIST_URLS, "/articles/feed/", "/quotes/feed/", "/pledges/feed/", "/search/"])
 def test_a_ten_kilobyte_query_string_is_harmless(client, archive, url):
     response = client.get(url, {"q": "troops " * 1500, "sort": "x" * 2000})
     assert response.status_code == 200
@@ -577,9 +561,7 @@ def fill_archive(archive, n: int):
         ("/sitemap.xml", 10),
     ],
 )
-def test_query_budget_does_not_grow_with_the_page(
-    client, archive, django_assert_max_num_queries, url, budget
-):
+def test_query_budget_does_not_grow_with_the_page(client, archive, django_assert_max_num_queries, url, budget):
     fill_archive(archive, 30)
     with django_assert_max_num_queries(budget):
         response = client.get(url)

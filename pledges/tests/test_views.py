@@ -77,9 +77,7 @@ def test_scorecard_is_hidden_when_the_filters_are_invalid(client, archive):
 def test_pledge_page_shows_words_fields_and_timeline(client, archive):
     response = client.get(archive.send.get_absolute_url())
     page = response.content.decode()
-    assert (
-        "Minister Ada Lovelace said the government would <mark>send 600 troops to the mission</mark>." in page
-    )
+    assert "Minister Ada Lovelace said the government would <mark>send 600 troops to the mission</mark>." in page
     assert "600 troops" in page and "the mission" in page and "1 January 2018" in page
     changes = list(response.context["status_changes"])
     assert [c.status for c in changes] == [Status.IN_THE_WORKS, Status.KEPT]
