@@ -23,9 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 PAGES = {
     "first page": "/admin/articles/article/",
     "filtered": "/admin/articles/article/?subject__exact=politics",
-    "searched": "/admin/articles/article/?q=harbour",
+    "searched": "/admin/articles/article/?q=harbour+7",
 }
 SUBJECTS = ("politics", "worldnews", "business", "sport")
+# What each story is about: a search for one of them finds one story in len(WORKS), as a real search
+# finds a few, where one word in every story would only measure reading the whole index.
+WORKS = [f"{thing} {n}" for n in range(25) for thing in ("harbour", "bridge", "school", "clinic")]
 BATCH = 5_000
 
 
@@ -53,7 +56,9 @@ def grow_to(total: int) -> None:
                 outlet=outlet,
                 headline=f"Council story {n}",
                 slug=f"council-story-{n}",
-                body=(body := f"OTTAWA (Reuters) - Story {n}: the council will rebuild the harbour wall by spring."),
+                body=(
+                    body := f"OTTAWA (Reuters) - Story {n}: the council will rebuild {WORKS[n % len(WORKS)]} by spring."
+                ),
                 fingerprint=body_fingerprint(body),
                 published=dt.date(2017, 1, 1) + dt.timedelta(days=n % 900),
                 subject=SUBJECTS[n % len(SUBJECTS)],
