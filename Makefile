@@ -15,7 +15,7 @@ FIND_PYTHON = for candidate in python3.14 python3.13 python3.12 python3 \
 .PHONY: run test lint serve-setup
 
 run: serve-setup
-	$(VENV)/bin/gunicorn newsarchive.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	HTTPS=off $(VENV)/bin/gunicorn newsarchive.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 serve-setup: $(VENV)/.installed var/secret_key
 	$(PY) manage.py migrate --no-input

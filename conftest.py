@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
 
 
 def pytest_configure(config):
+    # The test client and the live server speak plain HTTP; the HTTPS-only settings of production have
+    # tests of their own (newsarchive/tests/test_security.py).
+    settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         return

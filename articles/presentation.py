@@ -137,6 +137,11 @@ class Bar:
     count: int
     height: int  # percent of the tallest bar
 
+    @property
+    def top(self) -> int:
+        """Where the bar starts in a chart 100 high, drawn from the top down."""
+        return 100 - self.height
+
 
 def quotes_over_time(per_month: list[dict]) -> list[Bar]:
     """Bars for each month from the first quote to the last; for each year when that spans three years."""

@@ -2,6 +2,7 @@ from django import forms
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -229,3 +230,8 @@ def about(request):
 
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links; the site's icon is an SVG."""
+    return redirect(static("img/icon.svg"), permanent=True)

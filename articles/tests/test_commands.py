@@ -149,3 +149,15 @@ def test_extract_store_one_article_dry_run():
 def test_extract_usage_errors(args, message):
     with pytest.raises(CommandError, match=message):
         run("extract", *args)
+
+
+def test_progress_bar_shows_count_rate_and_time_left():
+    from django.core.management.base import OutputWrapper
+
+    from articles.management.commands.import_articles import Progress
+
+    screen = io.StringIO()
+    progress = Progress(OutputWrapper(screen), total=4)
+    progress.advance()
+    progress.draw(progress.started + 0.5)  # one article in half a second
+    assert screen.getvalue().endswith("\r[#######                       ] 1/4 2 articles/s, 2 s left")

@@ -66,3 +66,9 @@ def test_stripped_apostrophes_are_put_back_for_readers(client, seeded):
     lacroix = client.get("/speakers/jean-pierre-lacroix/")
     assert "I&#x27;m sure there&#x27;s" in lacroix.text
     assert "Also written as: Jean-Pierre Lacroix" not in lacroix.text
+
+
+def test_favicon_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/icon.svg")
