@@ -6,6 +6,8 @@ from django.http import JsonResponse, StreamingHttpResponse
 
 # A download is for a reader's spreadsheet; the API pages through anything larger.
 MAX_ROWS = 10_000
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Echo:
@@ -28,13 +30,22 @@ def csv_download(queryset, serializer_class, request, name: str):
     def lines():
         yield writer.writerow(header)
         for row in rows(queryset, serializer_class, request):
-            yield writer.writerow(["" if row[field] is None else row[field] for field in header])
+            yield writer.writerow([spreadsheet_safe(row[field]) for field in header])
 
     return StreamingHttpResponse(
         lines(),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def spreadsheet_safe(value):
+    """A cell value that a spreadsheet shows as written: text that would start a formula is quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 def json_download(queryset, serializer_class, request, name: str):
