@@ -7,8 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles, speakers and quotes"
 
     def ready(self):
-        from .editors import ensure_editors_group
+        from axes.signals import user_locked_out
+
+        from .editors import ensure_editors_group, log_lockout
         from .search import restore_sqlite_search
 
         post_migrate.connect(ensure_editors_group, dispatch_uid="articles.ensure_editors_group")
+        user_locked_out.connect(log_lockout, dispatch_uid="articles.log_lockout")
         post_migrate.connect(restore_sqlite_search, sender=self, dispatch_uid="articles.search")

@@ -1,10 +1,15 @@
 """The Editors group: staff who curate the archive's content but do not manage accounts.
 
 Permissions exist only once ``post_migrate`` has created them, so the group is brought up to date
-after every migration, on a fresh database as on an old one.
+after every migration, on a fresh database as on an old one. Logins locked out by django-axes are
+logged here too.
 """
 
+import logging
+
 from django.contrib.auth.models import Group, Permission
+
+logger = logging.getLogger(__name__)
 
 EDITORS_GROUP = "Editors"
 # Every model of these apps is content: articles, speakers, quotes, pledges, their history and merges.
@@ -22,3 +27,8 @@ def ensure_editors_group(*, using: str = "default", **kwargs) -> Group:
     # what exists on every run leaves the group complete after the last one.
     group.permissions.add(*editor_permissions().using(using))
     return group
+
+
+def log_lockout(*, username: str, ip_address: str, **kwargs) -> None:
+    """Connected to django-axes' user_locked_out: a lockout is worth an operator's attention."""
+    logger.warning("Login locked out after repeated failures: account %r from %s", username, ip_address)
