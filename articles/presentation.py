@@ -72,8 +72,9 @@ def marked_body(body: str, marks: list[Mark]) -> SafeString:
         inside = [m for m in marks if m.start < end and start < m.end]
         cuts = sorted({start, end} | {max(start, min(end, p)) for m in inside for p in (m.start, m.end)})
         pieces = [marked_piece(body, a, b, inside) for a, b in zip(cuts, cuts[1:], strict=False)]
-        paragraphs.append(format_html("<p>{}</p>", mark_safe("".join(pieces))))
-    return mark_safe("\n".join(paragraphs))
+        # Every piece went through escape() or format_html().
+        paragraphs.append(format_html("<p>{}</p>", mark_safe("".join(pieces))))  # noqa: S308
+    return mark_safe("\n".join(paragraphs))  # noqa: S308
 
 
 def marked_piece(body: str, start: int, end: int, marks: list[Mark]) -> str:
@@ -128,7 +129,7 @@ def snippet(text: str, query: str, width: int = 110) -> SafeString:
         pieces += [escape(text[done : match.start()]), format_html("<mark>{}</mark>", match.group(0))]
         done = match.end()
     pieces += [escape(text[done:finish]), "…" if finish < len(text) else ""]
-    return mark_safe("".join(pieces))
+    return mark_safe("".join(pieces))  # noqa: S308 - each piece went through escape() or format_html()
 
 
 @dataclass(frozen=True)

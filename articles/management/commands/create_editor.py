@@ -17,7 +17,7 @@ from django.db import transaction
 
 from articles.editors import ensure_editors_group
 
-PASSWORD_VARIABLE = "DJANGO_EDITOR_PASSWORD"
+PASSWORD_VARIABLE = "DJANGO_EDITOR_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 
 class Command(BaseCommand):
