@@ -15,8 +15,6 @@ _TIME_PHRASE = (
     r"|in\s+(?:19|20)\d\d|in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 
-# Words and phrases that may stand between a speaker and the speech verb ("has also said").
-_BEFORE_VERB = re.compile(rf"(?:\s+(?:has|have|had|{_TIME_PHRASE}|(?-i:[a-z]+ly)))+\s*$", re.IGNORECASE)
 _LOOKBACK = 80  # how far back from a verb its modifiers can reach
 _LAST_NOUN_PHRASE = re.compile(r"\b(?:the|a|an)\s+(?:[\w'’.-]+\s+){0,3}[\w'’.-]+$")
 _NOUN_CONTINUATIONS = word_set("of and like for from in at with on to de al bin")
@@ -30,6 +28,17 @@ _MEDIUM = (
     r"|editorial|commentary|blog|essay|remarks|comments|appearance|article|radio\s+interview|phone\s+call|call"
 )
 _EVENT = r"conference|briefing|rally|meeting|summit|hearing|event|forum|ceremony|session|gathering|dinner|debate"
+
+_SETTING_HEADS = frozenset(re.findall(r"[a-z-]{2,}", f"{_MEDIUM}|{_EVENT}"))
+_SETTING_TAIL = 40  # a setting's head word ends the text before the verb, give or take a date
+# Words and phrases that may stand between a speaker and the speech verb ("has also said").
+_BEFORE_VERB = re.compile(rf"(?:\s+(?:has|have|had|{_TIME_PHRASE}|(?-i:[a-z]+ly)))+\s*$", re.IGNORECASE)
+# Where the speaking happened, between a speaker and the verb ("Jane Doe, a spokeswoman, at a briefing on Monday said").
+_SETTING_BEFORE_VERB = re.compile(
+    rf"\s(?:at|in|during)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{_MEDIUM}|{_EVENT})"
+    rf"(?:\s+(?:in|on)\s+(?:{_DAY}|January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)(?:\s+\d{1,2})?)?\s*$"
+)
 
 # Phrases that may follow a speech verb before the statement itself ("said in a statement on Monday").
 _AFTER_VERB = re.compile(
@@ -88,6 +97,7 @@ _OPENING_SEGMENT = re.compile(
     r"instead|also|nevertheless|moreover|by|from|according|once|amid|following|unlike|like|to)\b",
     re.IGNORECASE,
 )
+_RELATIVE_PRONOUNS = word_set("who whom whose which")
 _CONJUNCTIONS = word_set("and but or nor yet so while as because although though")
 _WORD = re.compile(r"\S+")
 
@@ -96,6 +106,14 @@ def strip_before_verb(left: str) -> str:
     """``left`` without auxiliaries and time phrases that may sit between a subject and its verb."""
     found = _BEFORE_VERB.search(left, max(0, len(left) - _LOOKBACK))
     return left[: found.start()] if found else left
+
+
+def strip_setting(left: str) -> str:
+    """``left`` without a trailing setting of the speech ("at a briefing on Monday")."""
+    if not _SETTING_HEADS.intersection(left[-_SETTING_TAIL:].lower().split()):
+        return left
+    setting = _SETTING_BEFORE_VERB.search(left, max(0, len(left) - _LOOKBACK))
+    return left[: setting.start()] if setting else left
 
 
 def skip_after_verb(text: str, position: int, addressee: bool = False) -> tuple[int, int]:
@@ -118,7 +136,7 @@ def subject_span(left: str) -> tuple[int, int] | None:
     start = 0
     for match in _CLAUSE_OPENER.finditer(left, 0, end):
         start = match.end()
-    for separator in (",", ";", ":", "(", ")", "“", "”", '"', " - ", " – ", " — "):
+    for separator in (",", ";", ":", "?", "!", "(", ")", "“", "”", '"', " - ", " – ", " — "):
         found = left.rfind(separator, start, end)
         if found != -1:
             start = max(start, found + len(separator))
@@ -194,6 +212,8 @@ def clause_subject(sentence: str, before: int) -> tuple[int, int] | None:
     if not words:
         return None
     first = words[0]
+    if first.group().lower() in _RELATIVE_PRONOUNS:
+        return None  # "Doe, who took office in May, ...": a relative clause, not the main clause
     if first.group().lower() in NON_SUBJECT_WORDS - {"it", "they"} or _OPENING_SEGMENT.match(first.group()):
         return None
     end = words[-1].end()

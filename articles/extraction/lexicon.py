@@ -124,6 +124,15 @@ UNNAMED_HEADS = word_set(
     """
 )
 
+# Singular heads of unnamed sources that are one person, so that a later "he" or "she" may mean them.
+PERSON_HEADS = word_set("""
+    official source diplomat analyst resident witness expert insider ally critic leader lawmaker legislator
+    spokesman spokeswoman spokesperson person observer activist minister aide adviser advisor member
+    investigator prosecutor officer envoy negotiator commander campaigner economist executive lawyer judge
+    professor scientist researcher doctor worker protester politician ambassador chairman chairwoman
+    chief director manager president secretary senator governor mayor author
+    """)
+
 # Words that cannot belong to the noun phrase naming a speaker.
 NON_SUBJECT_WORDS = word_set("""
     is was were are be been being has have had will would could should can may might must shall

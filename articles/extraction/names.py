@@ -13,6 +13,7 @@ from .lexicon import (
     MONTHS,
     NEUTER_PRONOUNS,
     ORGANISATION_WORDS,
+    PERSON_HEADS,
     PERSONAL_PRONOUNS,
     PLACE_PHRASES,
     PLACES,
@@ -41,6 +42,7 @@ _FUNCTION_WORDS = word_set("""
 _POSSESSIVE_PRONOUNS = {"his": "he", "its": "it", "their": "they", "our": "we", "my": "i"}
 _PLACE_PREPOSITIONS = word_set("in of from at for on with across near")
 _PREPOSITION_SPLIT = re.compile(r"\s+(?:of|from|for|in|at|with|on)\s+")
+_SEEN_BY = re.compile(r"\s(?:seen|obtained|reviewed|published|posted|filed|released|compiled|provided|issued)\s+by\s")
 _QUESTION_WORDS = word_set("how why what when where whether who whom which")
 _CALENDAR_WORDS = frozenset(WEEKDAYS + MONTHS)
 _LEADER_TITLES = ("prime minister", "president", "chancellor", "premier", "leader")
@@ -99,6 +101,9 @@ def read_phrase(phrase: str) -> Reading | None:
         if all(part and part.kind != PRONOUN for part in parts):
             kind = SourceKind.PERSON if all(p.kind == SourceKind.PERSON for p in parts) else SourceKind.ORGANISATION
             return Reading(phrase[4:] if lowered.startswith("the ") else phrase, kind)
+    if _SEEN_BY.search(phrase) and phrase[:1].islower():
+        # "a letter seen by Reuters": the document speaks, not the agency that saw it.
+        return Reading(phrase, SourceKind.UNNAMED)
     head_part = _PREPOSITION_SPLIT.split(phrase, maxsplit=1)
     ends_with_name = len(phrase.split()) > 1 and all(_is_name_token(t) for t in phrase.split()[-2:])
     if len(head_part) == 2 and not ends_with_name:
@@ -106,6 +111,8 @@ def read_phrase(phrase: str) -> Reading | None:
         if head_reading and head_reading.kind in (SourceKind.UNNAMED, DESCRIPTION):
             return Reading(phrase, SourceKind.UNNAMED)
     tokens = phrase.split()
+    if _is_titled_name(tokens):
+        return Reading(" ".join(tokens[1:]), SourceKind.ORGANISATION)
     run_start = len(tokens)
     while run_start > 0 and _is_name_token(tokens[run_start - 1]):
         run_start -= 1
@@ -151,6 +158,18 @@ def read_phrase(phrase: str) -> Reading | None:
     return None
 
 
+def _is_titled_name(tokens: list[str]) -> bool:
+    """ "The New York Times", "the Washington Post": a capitalised name after "the" that starts with a word a
+    personal name cannot hold ("New", a place) is a body, never a person."""
+    return (
+        len(tokens) > 2
+        and tokens[0].lower() == "the"
+        and not _is_name_token(tokens[1])
+        and all(token[0].isupper() and _clean(token) not in TITLE_WORDS - {"new"} for token in tokens[1:])
+        and _clean(tokens[-1]) not in PLACES
+    )
+
+
 @dataclass
 class Entity:
     """A source while the article is read; its final name is settled in ``SourceRegistry.sources``."""
@@ -181,6 +200,13 @@ def _is_plural(entity: Entity) -> bool:
     """Whether a source is a group: "Upton and Long", "U.S. business groups", "officials"."""
     words = entity.name.split()
     return " and " in entity.name or (words[-1].islower() and words[-1].endswith("s") and not words[-1].endswith("ss"))
+
+
+def _is_person(entity: Entity) -> bool:
+    """A named person, or an unnamed source described as one person ("a senior official")."""
+    if entity.kind == SourceKind.PERSON:
+        return True
+    return entity.kind == SourceKind.UNNAMED and _clean(entity.name.split()[-1]) in PERSON_HEADS
 
 
 def _agrees(pronoun: str, entity: Entity) -> bool:
@@ -330,15 +356,14 @@ class SourceRegistry:
         sentence_start = self._sentence_starts[max(0, bisect_right(self._sentence_starts, position) - 1)]
         for mention in self._mentions:
             if sentence_start <= mention.position < position and mention.subject:
-                if (mention.entity.kind == SourceKind.PERSON) == wants_person and _agrees(pronoun, mention.entity):
+                if _is_person(mention.entity) == wants_person and _agrees(pronoun, mention.entity):
                     return mention.entity
                 break
         fallback = None
         for mention in reversed(self._mentions):
             if mention.position >= position:
                 continue
-            is_person = mention.entity.kind == SourceKind.PERSON
-            if is_person != wants_person or not _agrees(pronoun, mention.entity):
+            if _is_person(mention.entity) != wants_person or not _agrees(pronoun, mention.entity):
                 continue
             if mention.subject:
                 return mention.entity

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clauses import clause_subject, skip_after_verb, strip_before_verb, subject_span
+from .clauses import clause_subject, skip_after_verb, strip_before_verb, strip_setting, subject_span
 from .lexicon import SPEECH_PARTICIPLES, SPEECH_VERBS, WEAK_SPEECH_VERBS, word_set
 from .names import Entity, SourceRegistry, read_phrase
 from .sentences import QUOTE_MARKS, Sentence
 
 _VERB_ALTERNATION = "|".join(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES, key=len, reverse=True))
+# "raised concerns about X": what was said is X.
 _CUE = re.compile(rf"\b(?:{_VERB_ALTERNATION}|[Aa]ccording\s+to|call(?:ed|s)?\s+(?:for|on))\b")
+# "raised concerns about X": what was said is X. Looked for only in sentences that mention a concern.
+_CONCERN_CUE = re.compile(r"\b(?:express|rais|voic)(?:ed|es|ing)\s+(?:\w+\s+)?concerns?\s+(?:about|over|that)\b")
 _OPENER = re.compile(
     r"\s*(?:On|In|Earlier|Later|Despite|After|Since|Last|As|While|When|Although|Meanwhile|"
     r"However|Separately|Speaking|During|For|At|But)\b"
@@ -48,6 +51,7 @@ _DESCRIPTION = re.compile(
 _DASH = re.compile(r"\s[-–—]\s")
 _WHO_REACH = 120  # a relative clause between a speaker and the verb is short
 _DASHED_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{3,200}?\s+[-–—]\s*$")
+_RELATIVE_ASIDE = re.compile(r",\s+(?:who|which)\s[^;:“”\"]{3,200}?,\s*$")
 _TRAILING_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
 _THAT_REACH = 150  # how far an opening adverbial may push "that" back
 _RUN_ON_REACH = 800  # a quotation running on without a cue is a few sentences at most
@@ -67,6 +71,8 @@ _FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|I'm|we|we're|we've|my|our|us|me|yo
 _THAT = re.compile(r"\s*(?:,\s*)?(?:that\s+)?[:,]?\s*[“\"]?\s*")
 _ROLE_START = re.compile(r"^(?:a|an|the|[a-z][\w-]*|\d+|[A-Z][\w.]*\s+[a-z])", re.ASCII)
 _NAME_SEGMENT = re.compile(r"^(?:[\w'’.-]+\s+){0,4}[A-Z][\w'’.-]*\s+[A-Z][\w'’.-]*$|^[A-Z][\w'’.-]*$")
+# Where a speaker is from, after the name: "Jane Doe of Vermont", "John Roe from the Labour Party".
+_HOME_PLACE = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*$")
 _MIN_WORDS = 3
 _ADVERBIAL_REST = re.compile(
     r"\s*,\s*(?:a|an|despite|although|though|even|while|whereas|as|in|at|on|after|before|[a-z]+ing)\s|\s*,?\s*(?:after|before|when|while|as|in|on|at|during|from|since|with|without|to|upon|following|amid|"
@@ -142,9 +148,12 @@ class QuoteFinder:
     def _sentence(self, sentence: Sentence) -> list[QuoteDraft]:
         s = sentence.text
         found: list[QuoteDraft] = []
+        candidates = list(_CUE.finditer(s))
+        if "concern" in sentence.lowered:
+            candidates = sorted(candidates + list(_CONCERN_CUE.finditer(s)), key=lambda m: m.start())
         cues = [
             m
-            for m in _CUE.finditer(s)
+            for m in candidates
             if not self._inside_quotation(s, m.start()) and not _PASSIVE.search(s, max(0, m.start() - 8), m.start())
         ]
         last_entity: Entity | None = None
@@ -179,7 +188,10 @@ class QuoteFinder:
         verb = cue.group().lower()
         if verb.startswith("according"):
             return self._according_to(sentence, cue, next_cue)
-        if verb in SPEECH_PARTICIPLES:
+        concern = "concern" in verb
+        if concern and verb.startswith("raising"):
+            return []  # "..., raising concerns": mostly an event that causes concern, not a source voicing it
+        if verb in SPEECH_PARTICIPLES or (concern and verb.split()[0].endswith("ing")):
             return self._participle(sentence, cue, next_cue, last_entity)
         left = s[: cue.start()]
         speaker = self._speaker_before(left, verb)
@@ -190,13 +202,14 @@ class QuoteFinder:
             # "urged Peru to act", "accused Peru of lying": the person addressed belongs to what was said.
             after = addressee_end = cue.end()
         cue_text = s[cue.start() : addressee_end].rstrip(".,") if addressee_end > cue.end() else cue.group()
-        if verb.startswith("describ") and speaker is not None:
+        dismissed_as = verb in _DENIAL_VERBS and re.match(r"\s*as\s", s[after:])
+        if (verb.startswith("describ") or dismissed_as) and speaker is not None:
             # "described the plan as a bribe": what was said is the description, not its object.
             return self._description(sentence, speaker, after, next_cue, cue_text)
         if speaker is None:
-            if _ends_with_punctuation(left) and verb not in WEAK_SPEECH_VERBS:
+            if _ends_with_punctuation(left) and verb not in WEAK_SPEECH_VERBS and not concern:
                 return self._inverted(sentence, cue, after, cue_text)
-            if re.search(r"(?:\band|\bbut|,)\s*(?:(?:also|then|later)\s+)?$", left) and (
+            if re.search(r"(?:\band|\bbut|,)\s*(?:(?:also|then|later)\s+)?$", strip_before_verb(left)) and (
                 last_entity or found or clause_subject(s, cue.start())
             ):
                 entity = last_entity or self._subject_entity(sentence, cue.start())
@@ -257,7 +270,13 @@ class QuoteFinder:
         dashes = _DASHED_ASIDE.search(left) if _DASH.search(left) else None
         if dashes:
             left = left[: dashes.start()] + " " * (len(left) - dashes.start())
+        aside = _RELATIVE_ASIDE.search(left)
+        if aside and aside.start() > 0 and left[aside.start() - 1].isalnum():
+            # "Jane Doe, who took office in May, said": the speaker is the phrase before the relative clause.
+            left = left[: aside.start()]
         stripped = strip_before_verb(left).rstrip()
+        if not stripped.endswith(","):
+            stripped = strip_setting(stripped).rstrip()
         if stripped.endswith(","):
             return self._apposition(stripped[:-1])
         if " who" in stripped[-_WHO_REACH:]:
@@ -296,6 +315,10 @@ class QuoteFinder:
         if role_first:
             name_at = left.index(second, last_comma)
             return _Speaker(name_at, name_at + len(second), role_first, "apposition")
+        home = _HOME_PLACE.search(first)
+        if home and _NAME_SEGMENT.match(first[: home.start()]):
+            # "Senator Jane Doe of Vermont, the senior Democrat, said": the place belongs to the name.
+            first = first[: home.start()]
         if not _NAME_SEGMENT.match(first):
             trailing_name = _TRAILING_NAME.search(first)
             first = trailing_name.group() if trailing_name else first
@@ -362,6 +385,9 @@ class QuoteFinder:
         if found:
             start = max(start, found[-1].end + 1)
         start, stop = _trim(self._text, start, sentence.start + end)
+        if len(self._text[start:stop].split()) < _MIN_WORDS and self._text[start - 1 : start] in '“"':
+            # 'Doe was "largely absent," Roe said': a short quoted phrase ends a reported statement.
+            start, stop = _trim(self._text, max(sentence.start, found[-1].end + 1 if found else 0), stop)
         if len(self._text[start:stop].split()) < _MIN_WORDS:
             return []
         quoted = s[:end].rstrip()[-1:] in '”"' or self._text[start - 1 : start] in '“"' or not self._has_quote_marks

@@ -676,3 +676,93 @@ def test_a_question_before_a_new_reported_sentence_still_ends_the_sentence():
 def test_a_name_with_a_lost_apostrophe_stays_whole():
     quote = quote_by_text(extract("Omar Ra ad al-Tamimi said the border would stay closed for a week."), "border")
     assert quote.speaker == "Omar Ra'ad al-Tamimi"
+
+
+# --- Concerns, dismissals, settings, relative clauses, unnamed persons ----------------------------------
+
+CONCERN = {
+    "stripped": "Maria Lopez voiced concerns over the  rushed  harbour dredging plan.",
+    "straight": 'Maria Lopez voiced concerns over the "rushed" harbour dredging plan.',
+    "curly": "Maria Lopez voiced concerns over the “rushed” harbour dredging plan.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(CONCERN))
+def test_a_voiced_concern_gives_what_it_is_about(form):
+    quote = quote_by_text(extract(CONCERN[form]), "harbour dredging plan")
+    assert quote.text.startswith("the ") and same_source(quote.speaker, "Maria Lopez")
+
+
+def test_an_event_raising_concerns_is_not_a_statement():
+    assert not extract("The port closed on Monday, raising concerns about fuel supplies in the north.").quotes
+
+
+DISMISSED_AS = {
+    "stripped": "The port authority dismissed as  speculation  on Monday reports that the harbour would close.",
+    "straight": 'The port authority dismissed as "speculation" on Monday reports that the harbour would close.',
+    "curly": "The port authority dismissed as “speculation” on Monday reports that the harbour would close.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(DISMISSED_AS))
+def test_dismissed_as_gives_the_dismissal(form):
+    quote = quote_by_text(extract(DISMISSED_AS[form]), "speculation")
+    assert quote.text == "speculation" and same_source(quote.speaker, "port authority")
+
+
+def test_he_may_mean_an_unnamed_official():
+    text = "A senior port official said the dredging would start in May. He added that the cost had doubled."
+    quote = quote_by_text(extract(text), "the cost had doubled")
+    assert quote.speaker == "A senior port official"
+
+
+def test_a_capitalised_title_after_the_is_a_body():
+    quote = quote_by_text(extract("The New Harbour Gazette reported that the port would close."), "port would")
+    assert quote.speaker == "New Harbour Gazette"
+
+
+def test_a_document_seen_by_an_agency_speaks():
+    quote = quote_by_text(extract("The port will close in May, according to a memo seen by the Gazette."), "port")
+    assert quote.speaker == "a memo seen by the Gazette"
+
+
+def test_a_home_place_after_a_name_stays_with_the_name():
+    text = "Senator Ann Tully of Oregon, the senior Democrat on the panel, said the bill was dead."
+    quote = quote_by_text(extract(text), "the bill was dead")
+    assert same_source(quote.speaker, "Ann Tully")
+
+
+def test_a_setting_between_an_apposition_and_the_verb():
+    text = "Maria Lopez, the port spokeswoman, at a briefing on Monday accused the union of delaying the work."
+    quote = quote_by_text(extract(text), "the union of delaying")
+    assert same_source(quote.speaker, "Maria Lopez")
+
+
+def test_a_coordinated_verb_after_an_auxiliary_keeps_the_subject():
+    text = "The ministry has never ruled out a strike ban, and has warned that any walkout would be illegal."
+    quote = quote_by_text(extract(text), "any walkout would be illegal")
+    assert same_source(quote.speaker, "ministry")
+
+
+def test_a_stripped_question_before_its_speaker():
+    text = (
+        "Former minister Tom Reyes spoke on Monday.  Is it right that we never discuss this?  "
+        "Reyes asked in an interview."
+    )
+    quote = quote_by_text(extract(text), "Is it right that we never discuss this")
+    assert same_source(quote.speaker, "Tom Reyes")
+
+
+@pytest.mark.parametrize("mark", ["", '"', "“"])
+def test_a_relative_clause_between_speaker_and_verb(mark):
+    close = "”" if mark == "“" else mark
+    text = f"Maria Lopez, who said on Monday that the port was safe, said {mark}the dredging would start in May.{close}"
+    quote = quote_by_text(extract(text), "the dredging would start")
+    assert same_source(quote.speaker, "Maria Lopez")
+
+
+@pytest.mark.parametrize(("opening", "closing"), [('"', '"'), ("“", "”")])
+def test_a_short_quoted_phrase_ends_a_reported_statement(opening, closing):
+    text = f"This time the mayor, who took office in May, was {opening}largely absent,{closing} Lopez said."
+    quote = quote_by_text(extract(text), "This time the mayor")
+    assert same_source(quote.speaker, "Lopez")
