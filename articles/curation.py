@@ -49,6 +49,8 @@ class CurationOutcome:
 def apply_extraction(article: Article, extraction: Extraction) -> CurationOutcome:
     """Store what extraction found in ``article``, keeping every editor's decision."""
     with transaction.atomic():
+        # One curation of an article at a time: a second run waits, then finds the first one's items.
+        Article.objects.select_for_update().filter(pk=article.pk).exists()
         speakers = SpeakerResolver(article)
         speakers.resolve_all(extraction)
         outcome = sync_items(Quote, article, extraction.quotes, lambda found: quote_values(found, speakers))
@@ -204,6 +206,14 @@ class SpeakerResolver:
             self.speakers[source_name] = held[name]
 
     def resolve_named(self, sources: list[Source]) -> None:
+        try:
+            with transaction.atomic():
+                self.find_or_create_named(sources)
+        except IntegrityError:
+            # Another import created one of these speakers meanwhile: now it is there to be found.
+            self.find_or_create_named(sources)
+
+    def find_or_create_named(self, sources: list[Source]) -> None:
         forms = {source.name: alias_forms(source) for source in sources}
         all_keys = {key for keys in forms.values() for key in keys}
         known = {

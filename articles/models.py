@@ -158,7 +158,8 @@ class ArticleQuerySet(SearchableQuerySet):
             identity |= Q(external_id=record.external_id)
         if record.url:
             identity |= Q(source_url=record.url)
-        candidates = list(self.filter(identity).select_related("outlet"))
+        # Locked, so that two imports of one story revise it one after the other.
+        candidates = list(self.filter(identity).select_related("outlet").select_for_update(of=("self",)))
         # An id or URL names the story even when its text has since been corrected.
         candidates.sort(key=lambda a: (a.external_id != (record.external_id or None), a.fingerprint != fingerprint))
         return candidates[0] if candidates else None

@@ -6,7 +6,7 @@ import pytest
 
 from articles.curation import apply_extraction
 from articles.extraction.types import Extraction, FoundPledge, FoundQuote, Quantity, Source, SourceKind
-from articles.models import Origin, Quote, Review, Speaker
+from articles.models import Origin, Quote, Review, Speaker, unique_slugs
 from articles.tests.factories import make_article
 from pledges.models import Pledge, Status
 
@@ -217,3 +217,22 @@ def test_first_edit_enters_the_machine_version_into_history():
     baseline, edit = quote.history.order_by("history_date", "history_id")
     assert (baseline.speaker_role, baseline.history_change_reason) == ("a U.N. official", "found by the extractor")
     assert edit.speaker_role == "U.N. under-secretary general"
+
+
+def test_a_speaker_slug_taken_meanwhile_is_retried(monkeypatch):
+    from articles import curation
+
+    article = make_article(body="Jane Roe said the road would open.")
+    Speaker.objects.create(name="Someone else", slug="jane-roe")  # what a concurrent import committed
+    calls = []
+
+    def slugs_as_before_that_commit(model, texts, *args):
+        calls.append(texts)
+        return ["jane-roe"] if texts == ["Jane Roe"] and calls.count(texts) == 1 else unique_slugs(model, texts, *args)
+
+    monkeypatch.setattr(curation, "unique_slugs", slugs_as_before_that_commit)
+    source = Source("Jane Roe", SourceKind.PERSON)
+    apply_extraction(
+        article, Extraction(quotes=(found_quote(article, "the road would open", "Jane Roe"),), sources=(source,))
+    )
+    assert article.quotes.get().speaker.slug == "jane-roe-2"

@@ -1,0 +1,96 @@
+"""Two importers, or two extraction runs, at once on the same archive: real processes, one database."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+PROJECT = Path(__file__).resolve().parents[2]
+STORIES = 40
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """The database both processes use: this run's PostgreSQL test database, or a migrated SQLite file."""
+    if connection.vendor == "postgresql":
+        settings = connection.settings_dict
+        return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    url = f"sqlite://{tmp_path}/archive.sqlite3"
+    manage(url, "migrate", "--verbosity", "0").check_returncode()
+    return url
+
+
+def environment(database_url: str) -> dict:
+    return os.environ | {"DATABASE_URL": database_url, "SECRET_KEY": "concurrency-test", "LOG_LEVEL": "ERROR"}
+
+
+def manage(database_url: str, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=environment(database_url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def at_once(database_url: str, *args) -> list[subprocess.CompletedProcess]:
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT,
+            env=environment(database_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    return [subprocess.CompletedProcess(run.args, run.wait(timeout=300), *run.communicate()) for run in runs]
+
+
+def counts(database_url: str) -> dict:
+    script = (
+        "import json; from articles.models import Article, Quote, Speaker; from pledges.models import Pledge; "
+        "print(json.dumps({'articles': Article.objects.count(), 'quotes': Quote.objects.count(), "
+        "'pledges': Pledge.objects.count(), 'speakers': Speaker.objects.count(), "
+        "'duplicate quotes': Quote.objects.count() - len(set(Quote.objects.values_list('article', 'start', 'end')))}))"
+    )
+    return json.loads(manage(database_url, "shell", "--no-imports", "-c", script).stdout)
+
+
+def write_stories(path: Path) -> Path:
+    with path.open("w") as out:
+        for n in range(STORIES):
+            text = (
+                f"OTTAWA (Reuters) - The harbour wall in Port {n} will be rebuilt by spring, Mayor Ann Lee {n} said "
+                f"on Monday. Prime Minister Justin Trudeau promised to spend up to ${n + 1} million on harbours."
+            )
+            out.write(json.dumps({"id": f"story-{n}", "text": text, "published": "2017-11-15"}) + "\n")
+    return path
+
+
+def test_two_importers_at_once_create_no_duplicates(tmp_path, database_url):
+    stories = write_stories(tmp_path / "stories.jsonl")
+    runs = at_once(database_url, "import_articles", str(stories))
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    held = counts(database_url)
+    assert held["articles"] == STORIES and held["duplicate quotes"] == 0
+    # One import alone gives the same rows.
+    assert manage(database_url, "import_articles", str(stories)).returncode == 0
+    assert counts(database_url) == held
+
+
+def test_two_extraction_runs_at_once_leave_one_set_of_items(tmp_path, database_url):
+    stories = write_stories(tmp_path / "stories.jsonl")
+    assert manage(database_url, "import_articles", str(stories)).returncode == 0
+    once = counts(database_url)
+    runs = at_once(database_url, "extract", "--store")
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    assert counts(database_url) == once
