@@ -63,6 +63,8 @@ def text_problem(text: str) -> str | None:
         return "missing or empty text"
     if len(text) > MAX_TEXT_CHARS:
         return f"text of {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}"
+    if "\0" in text:
+        return "NUL character in the text"  # no database column can hold one
     return None
 
 
@@ -161,6 +163,8 @@ def record_from_row(row: dict, where: str, date_key: str) -> Record:
             return RejectedRecord(where, f"{key!r} must be text")
         if isinstance(value, str) and len(value) > 2000:
             return RejectedRecord(where, f"{key!r} is {len(value):,} characters long")
+        if isinstance(value, str) and "\0" in value:
+            return RejectedRecord(where, f"NUL character in {key!r}")
     date_text = str(fields[date_key] or "").strip()
     published = parse_date(date_text)
     if date_text and published is None:

@@ -99,6 +99,8 @@ def test_folder_is_walked_in_order(tmp_path):
         ('{"text": "   "}', "missing or empty text"),
         ('{"text": 42}', "missing or empty text"),
         ('{"text": "Fine.", "title": {"nested": 1}}', "'title' must be text"),
+        ('{"text": "Nul\\u0000 inside."}', "NUL character in the text"),
+        ('{"text": "Fine.", "title": "Nul\\u0000"}', "NUL character in 'title'"),
     ],
 )
 def test_bad_jsonl_records_are_reported_and_the_rest_read(tmp_path, line, reason):
