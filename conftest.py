@@ -9,12 +9,15 @@ REQUIRE_POSTGRES is set (as CI sets it), when it fails.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 from django.conf import settings
 
+PROJECT = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -75,3 +78,24 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def shared_database_url(transactional_db, tmp_path):
+    """A migrated database that other processes reach: this run's PostgreSQL test database, or a SQLite file
+    (the SQLite test database lives in this process's memory)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:
+        url = f"sqlite://{tmp_path}/archive.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=PROJECT,
+        env=os.environ | {"DATABASE_URL": url, "SECRET_KEY": "tests-only"},
+        check=True,
+        timeout=300,
+    )
+    return url

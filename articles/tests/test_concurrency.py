@@ -7,23 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 PROJECT = Path(__file__).resolve().parents[2]
 STORIES = 40
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    """The database both processes use: this run's PostgreSQL test database, or a migrated SQLite file."""
-    if connection.vendor == "postgresql":
-        settings = connection.settings_dict
-        return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    url = f"sqlite://{tmp_path}/archive.sqlite3"
-    manage(url, "migrate", "--verbosity", "0").check_returncode()
-    return url
 
 
 def environment(database_url: str) -> dict:
@@ -76,21 +64,21 @@ def write_stories(path: Path) -> Path:
     return path
 
 
-def test_two_importers_at_once_create_no_duplicates(tmp_path, database_url):
+def test_two_importers_at_once_create_no_duplicates(tmp_path, shared_database_url):
     stories = write_stories(tmp_path / "stories.jsonl")
-    runs = at_once(database_url, "import_articles", str(stories))
+    runs = at_once(shared_database_url, "import_articles", str(stories))
     assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
-    held = counts(database_url)
+    held = counts(shared_database_url)
     assert held["articles"] == STORIES and held["duplicate quotes"] == 0
     # One import alone gives the same rows.
-    assert manage(database_url, "import_articles", str(stories)).returncode == 0
-    assert counts(database_url) == held
+    assert manage(shared_database_url, "import_articles", str(stories)).returncode == 0
+    assert counts(shared_database_url) == held
 
 
-def test_two_extraction_runs_at_once_leave_one_set_of_items(tmp_path, database_url):
+def test_two_extraction_runs_at_once_leave_one_set_of_items(tmp_path, shared_database_url):
     stories = write_stories(tmp_path / "stories.jsonl")
-    assert manage(database_url, "import_articles", str(stories)).returncode == 0
-    once = counts(database_url)
-    runs = at_once(database_url, "extract", "--store")
+    assert manage(shared_database_url, "import_articles", str(stories)).returncode == 0
+    once = counts(shared_database_url)
+    runs = at_once(shared_database_url, "extract", "--store")
     assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
-    assert counts(database_url) == once
+    assert counts(shared_database_url) == once
