@@ -227,6 +227,8 @@ def _after_name_or_pronoun(previous: str, token: str) -> bool:
     """A lower-case word right after a name or pronoun starts the predicate ("Nicholson gave")."""
     if not token.islower() or token in _NOUN_CONTINUATIONS or token in UNNAMED_HEADS:
         return False
+    if previous.endswith(("'s", "’s")):
+        return False  # "Syria's foreign ministry": a possessive name opens the noun phrase
     return previous.lower() in _SUBJECT_PRONOUNS | {"it"} or (
         previous[:1].isupper() and previous.lower() not in TITLE_WORDS | _DETERMINERS_ONLY
     )

@@ -130,7 +130,7 @@ PERSON_HEADS = word_set("""
     spokesman spokeswoman spokesperson person observer activist minister aide adviser advisor member
     investigator prosecutor officer envoy negotiator commander campaigner economist executive lawyer judge
     professor scientist researcher doctor worker protester politician ambassador chairman chairwoman
-    chief director manager president secretary senator governor mayor author
+    chief director manager president secretary senator governor mayor author maker policymaker
     """)
 
 # Words that cannot belong to the noun phrase naming a speaker.

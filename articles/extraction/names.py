@@ -46,6 +46,8 @@ _SEEN_BY = re.compile(r"\s(?:seen|obtained|reviewed|published|posted|filed|relea
 _QUESTION_WORDS = word_set("how why what when where whether who whom which")
 _CALENDAR_WORDS = frozenset(WEEKDAYS + MONTHS)
 _LEADER_TITLES = ("prime minister", "president", "chancellor", "premier", "leader")
+# "The report was welcomed by shadow minister Jane Doe": the agent of a passive is who acts, as a subject is.
+_PASSIVE_AGENT = re.compile(r"\b(?:was|were|been|is|are)\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en)\s+by(?:\s+[\w'’.-]+){0,5}$")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
@@ -70,6 +72,11 @@ def _is_name_token(token: str) -> bool:
         and not any(char.isdigit() for char in bare)
         and "." not in bare.rstrip(".")
     )
+
+
+def _inside_quotation(before: str) -> bool:
+    """Whether a quotation opened in ``before`` is still open (a name there is the speaker's, not the story's)."""
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,8 @@ class SourceRegistry:
         for match in _NAME_RUN.finditer(sentence.text):
             tokens = match.group().split()
             tokens[-1] = _POSSESSIVE_END.sub("", tokens[-1])
+            if tokens[-1].endswith(".") and tokens[-1].count(".") == 1 and len(tokens[-1]) > 3:
+                tokens[-1] = tokens[-1][:-1]  # the full stop of a sentence that ends with the name
             start = 0
             while start < len(tokens) and not _is_name_token(tokens[start]):
                 start += 1
@@ -263,7 +272,11 @@ class SourceRegistry:
                 continue
             before = sentence.text[: match.start()].rstrip()
             entity = self._person(" ".join(name_tokens), " ".join(tokens[:start]))
-            subject = not before
+            subject = not before or (
+                " by" in before[-60:]
+                and _PASSIVE_AGENT.search(before, max(0, len(before) - 60)) is not None
+                and not _inside_quotation(before)
+            )
             self._mentions.append(_Mention(sentence.start + match.start(), entity, subject))
 
     def _person(self, name: str, role: str) -> Entity:

@@ -20,9 +20,13 @@ _OPENER = re.compile(
     r"However|Separately|Speaking|During|For|At|But)\b"
 )
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got)\s+$")
+# "a bill proposed by the faction", "ships proposed to be blacklisted": a participle describing a noun.
+_PASSIVE_AFTER = re.compile(r"\s+(?:by\s+(?!phone|telephone|e-?mail|video|text|letter)|to\s+be\b)")
 _BAD_CONTENT_START = re.compile(
     r"(?:of|about|by|with|for|on|at|so|despite|aboard|referring|looking|announcing|citing|speaking|adding|"
     r"during|after|before|while|when)\b|[a-z]+ing\s+(?:to|at|back|on)\b"
+    # "wrote to the mayor", "said to reporters": whom it was addressed to; "threatened to act" stays.
+    r"|to\s+(?:the|a|an|his|her|their|its|[A-Z])\b"
 )
 _ADDRESSED_VERBS = word_set("told tells telling asked asks urged urges warned warns accused accuses")
 # What follows the person addressed when that person is part of the statement ("urged Peru to act").
@@ -48,6 +52,15 @@ _DESCRIBED_AS = re.compile(r"\bas(?=\s)")
 _DESCRIPTION = re.compile(
     r"(?:\s+(?:an?|the))?(?:\s*[“\"]([^”\"]+)[”\"]|\s{2,}(\S[^,.;]*?)\s{2}|\s+([^,.;]+?)(?=[,.;]|\s+and\s|$))"
 )
+# "..., with one official saying ...": the noun phrase after "with" speaks.
+_WITH_SUBJECT = re.compile(r"\bwith\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+$")
+# "The agency quoted a ministry source as saying ...": the source quoted speaks, not the one quoting.
+_QUOTED_AS = re.compile(r"\bquot(?:ed|es|ing)\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]+)\s+as\s+$")
+# "In a letter seen by Reuters, Doe wrote ...": an opening phrase that says where something was said, not what.
+_SETTING_ONLY = re.compile(r"\s*(?:In|At|On|During|Under|Without|Speaking)\s[^,;:“”\"]{0,80},\s*")
+_NAME_BEFORE_ROLE = re.compile(r"(?:^|[,.;:?!][”\"]?\s+|\s{2})((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*),\s+$")
+_STRIPPED_CLOSE = re.compile(r"[.?!,;:](?=\s{2})|(?=\n)")
+_PREPOSITION = re.compile(r"(?:to|for|of|in|on|at|with|from|about|into|over|by)\b")
 _DASH = re.compile(r"\s[-–—]\s")
 _WHO_REACH = 120  # a relative clause between a speaker and the verb is short
 _DASHED_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{3,200}?\s+[-–—]\s*$")
@@ -60,6 +73,11 @@ _ATTRIBUTION_WORD = re.compile(r"[A-Za-z]")
 # A coordinated predicate ("... and promised justice") or a relative clause ends a reported statement.
 _STATEMENT_END = re.compile(
     r"\s+and\s+(?=[a-z]+ed\b)|,\s+who\b|\s+\((?=[A-Z])|\s+in\s+recent\s+(?:days|weeks|months|years)\b"
+)
+# "..., as both sides push for a deal", "..., strained by disputes": the reporter's context after a reported
+# statement (a statement in quotation marks keeps its own commas).
+_REPORTER_TAIL = re.compile(
+    r",\s+(?:as|while|even\s+as)\s+(?=(?:the|both|some|many|[A-Z])\b)(?![^,.;]{0,30},)|,\s+[a-z]+ed\s+by\s+"
 )
 _SPEAKER_TAIL = re.compile(
     r"\s+(?:speaking|who|which|told|said|in\s+a|on\s+condition|at\s+a|on\s+\w+day|in\s+[A-Z]\w+|last\s+\w+"
@@ -76,7 +94,8 @@ _HOME_PLACE = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-
 _MIN_WORDS = 3
 _ADVERBIAL_REST = re.compile(
     r"\s*,\s*(?:a|an|despite|although|though|even|while|whereas|as|in|at|on|after|before|[a-z]+ing)\s|\s*,?\s*(?:after|before|when|while|as|in|on|at|during|from|since|with|without|to|upon|following|amid|"
-    r"of|about|outside|inside|near|via|through|by|ahead|earlier|later|late|early|last|this|but)\b|\s*[(.]",
+    r"of|about|outside|inside|near|via|through|by|ahead|earlier|later|late|early|last|this|but|between|among|"
+    r"referring|speaking|citing)\b|\s*[(.]",
     re.IGNORECASE,
 )
 
@@ -154,7 +173,9 @@ class QuoteFinder:
         cues = [
             m
             for m in candidates
-            if not self._inside_quotation(s, m.start()) and not _PASSIVE.search(s, max(0, m.start() - 8), m.start())
+            if not self._inside_quotation(s, m.start())
+            and not _PASSIVE.search(s, max(0, m.start() - 8), m.start())
+            and not (m.group().endswith("ed") and _PASSIVE_AFTER.match(s, m.end()))
         ]
         last_entity: Entity | None = None
         for number, cue in enumerate(cues):
@@ -216,12 +237,18 @@ class QuoteFinder:
                 return self._leading(sentence, entity, "", after, next_cue, cue_text, "inherited-subject")
             return []
         phrase = s[speaker.phrase_start : speaker.phrase_end]
+        if not self._has_quote_marks and phrase.lower() in ("i", "we"):
+            return []  # "I said that ..." in a stripped text is speech quoted by someone else
         entity = self._registry.resolve(phrase, sentence.start + speaker.phrase_start, speaker.role, lenient=True)
         if entity is None:
             return []
         before_phrase = s[: speaker.phrase_start]
         if speaker.form == "apposition":
             before_phrase = s[: speaker.phrase_start].rstrip()
+            role_at = before_phrase.rfind(speaker.role) if speaker.role else -1
+            if role_at != -1 and not before_phrase[role_at + len(speaker.role) :].strip(" ,"):
+                # "The secretary general of the cabinet, Jane Doe, told ...": the role is part of the speaker.
+                before_phrase = re.sub(r"(?:^|\s)(?:[Tt]he|[Aa]n?)\s*$", "", before_phrase[:role_at])
         rest_words = len(s[after:next_cue].split())
         closed_quotation = re.search(r"[,?!][”\"]\s*$", before_phrase)
         opens_statement = not closed_quotation and bool(re.match(r"\s*(?:that\b|:|,?\s*[“\"])", s[after:]))
@@ -231,12 +258,14 @@ class QuoteFinder:
         if (
             _ends_with_punctuation(before_phrase)
             and not opens_statement
+            and not _SETTING_ONLY.fullmatch(before_phrase)
             and len(before_phrase.split()) >= _MIN_WORDS
             and (rest_is_adverbial or addressed_only)
         ):
-            drafts = self._trailing(sentence, entity, speaker.role, before_phrase, cue_text, found)
+            drafts = self._trailing(sentence, entity, phrase, speaker.role, before_phrase, cue_text, found)
             interrupted = re.match(r"\s*,\s*[“\"]|,\s{2,}(?=[A-Z])", s[after:])
             if drafts and interrupted and rest_words >= _MIN_WORDS:
+                entity = drafts[0].entity
                 drafts += self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "interrupted")
             return drafts
         drafts = self._leading(sentence, entity, speaker.role, after, next_cue, cue_text, "leading-" + verb)
@@ -297,6 +326,12 @@ class QuoteFinder:
             return _Speaker(named.start(), named.end(), "", "leading")
         start, end = span
         phrase = left[start:end]
+        named = _NAME_BEFORE_ROLE.search(left, max(0, start - 60), start)
+        if named and re.match(r"(?:a|an|the)\s+[a-z]", phrase):
+            # "Jane Doe, a member of the panel told reporters": an apposition whose closing comma is missing.
+            reading = read_phrase(named.group(1))
+            if reading is not None and reading.kind == "person" and len(reading.name.split()) > 1:
+                return _Speaker(named.start(1), named.end(1), re.sub(r"^(?:a|an|the)\s+", "", phrase), "apposition")
         reading = read_phrase(phrase)
         if reading is None and not (_ends_with_punctuation(left[:start]) or _DESCRIBED.match(phrase)):
             return None
@@ -363,17 +398,18 @@ class QuoteFinder:
         """Where a stripped quotation that ends in ``sentence`` opened: a double space marks it."""
         index = self._sentences.index(sentence)
         for back in range(index, max(-1, index - 4), -1):
+            if back < index and _CUE.search(self._sentences[back].text):
+                break  # a sentence with an attribution of its own is not part of this quotation
             start = self._sentences[back].start
             if self._text[max(0, start - 2) : start] == "  ":
                 return start
-            if back < index and _CUE.search(self._sentences[back].text):
-                break
         return sentence.start
 
     def _trailing(
         self,
         sentence: Sentence,
         entity: Entity,
+        phrase: str,
         role: str,
         before_phrase: str,
         cue: str,
@@ -385,6 +421,11 @@ class QuoteFinder:
         if found:
             start = max(start, found[-1].end + 1)
         start, stop = _trim(self._text, start, sentence.start + end)
+        reading = read_phrase(phrase)
+        if reading is not None and reading.kind == "pronoun":
+            # "<statement>, he said": he is someone named before the statement; names inside it (a person
+            # addressed, the subject of the statement) are not antecedents.
+            entity = self._registry.resolve(phrase, start) or entity
         if len(self._text[start:stop].split()) < _MIN_WORDS and self._text[start - 1 : start] in '“"':
             # 'Doe was "largely absent," Roe said': a short quoted phrase ends a reported statement.
             start, stop = _trim(self._text, max(sentence.start, found[-1].end + 1 if found else 0), stop)
@@ -439,6 +480,9 @@ class QuoteFinder:
         stop = _STATEMENT_END.search(s, start, end)
         if stop:
             end = stop.start()
+        if s[start - 1 : start] not in QUOTE_MARKS and s[max(0, start - 2) : start] != "  ":
+            reporter = _REPORTER_TAIL.search(s, start, end)
+            end = reporter.start() if reporter else end
         return len(_LIST_COMMA_END.sub("", s[:end])) if end > start else end
 
     def _participle(
@@ -447,7 +491,7 @@ class QuoteFinder:
         s = sentence.text
         left = s[: cue.start()]
         attached = re.search(r",\s*(?:and\s+|but\s+)?$|\b(?:and|by)\s+$", left)
-        with_subject = re.search(r"\bwith\s+((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)\s+$", left)
+        with_subject = _WITH_SUBJECT.search(left) or _QUOTED_AS.search(left)
         if with_subject and cue.group() == "saying":
             entity = self._registry.resolve(with_subject.group(1), sentence.start + with_subject.start(1), lenient=True)
         elif attached or cue.group() == "saying":
@@ -496,8 +540,8 @@ class QuoteFinder:
         reading = read_phrase(name)
         if reading is None or reading.kind == "pronoun":
             return []
-        if not re.match(r"(?:a|an|the|[A-Z])", name) and reading.kind != "unnamed":
-            return []
+        if not re.match(r"(?:a|an|the|[A-Z])", name) and reading.kind != "unnamed" or _PREPOSITION.match(name):
+            return []  # "..., wrote to school principals": the phrase after the verb is whom it was written to
         role = re.sub(r"^(?:a|an|the)\s+", "", role.strip())
         entity = self._registry.resolve(name, sentence.start + phrase_start, role)
         if entity is None:
@@ -526,20 +570,32 @@ class QuoteFinder:
     def _stripped_run_on(self, sentence: Sentence, previous: QuoteDraft) -> QuoteDraft | None:
         """In a text without quotation marks, the double spaces the marks left show where a quotation
         that follows a direct statement opens and closes; it may run over several sentences."""
-        if previous.kind != "direct" or self._text[max(0, sentence.start - 2) : sentence.start] != "  ":
+        gap = self._text[max(0, sentence.start - 4) : sentence.start]
+        # Two or three spaces are a stripped mark after a full stop; a wider gap is a layout break.
+        if previous.kind != "direct" or not gap.endswith("  ") or gap == "    ":
             return None
         # The double space opens a quotation only after an attribution ("..., she said.  ");
         # straight after a statement it is the mark that closed that statement.
         attribution = self._text[previous.end : sentence.start]
         if not _ATTRIBUTION_WORD.search(attribution) or len(attribution) > _ATTRIBUTION_REACH:
             return None
-        close = self._text.find("  ", sentence.start)
-        newline = self._text.find("\n", sentence.start)
-        close = min(at for at in (close, newline, len(self._text)) if at != -1)
+        # Double spaces between words inside the quotation are stripped inner marks or dashes; the closing
+        # mark follows punctuation.
+        closing = _STRIPPED_CLOSE.search(self._text, sentence.start)
+        close = closing.end() if closing else len(self._text)
         # A quotation that closes on a comma has an attribution of its own, found by the other rules.
         if self._text[close - 1 : close] not in ".?!" or close - sentence.start > _RUN_ON_REACH:
             return None
+        if _CUE.search(self._text, sentence.end, close):
+            return None  # a later sentence with an attribution of its own: the gap was not a quotation mark
         start, stop = _trim(self._text, sentence.start, close)
-        if len(self._text[start:stop].split()) < _MIN_WORDS:
+        if len(self._text[start:stop].split()) < _MIN_WORDS or self._names_speaker(start, stop, previous.entity):
             return None
         return QuoteDraft(start, stop, previous.entity, previous.role, "direct", "", 0.6, "run-on")
+
+    def _names_speaker(self, start: int, stop: int, entity: Entity) -> bool:
+        """Whether a passage speaks of a person by surname: then it is the reporter's, not that person's words."""
+        if entity.kind != "person":
+            return False
+        surname = entity.name.split()[-1]
+        return re.search(rf"(?<![\w'’-]){re.escape(surname)}(?![\w-])", self._text[start:stop]) is not None

@@ -766,3 +766,203 @@ def test_a_short_quoted_phrase_ends_a_reported_statement(opening, closing):
     text = f"This time the mayor, who took office in May, was {opening}largely absent,{closing} Lopez said."
     quote = quote_by_text(extract(text), "This time the mayor")
     assert same_source(quote.speaker, "Lopez")
+
+
+# --- Possessive subjects, quoted-as, pronouns after a statement, passive participles ----------------------
+
+
+@pytest.mark.parametrize("possessive", ["Peru s", "Peru's", "Peru’s"])
+def test_a_possessive_opens_the_subject_phrase(possessive):
+    text = f"{possessive} foreign ministry quickly responded by accusing the mayor of hiding the costs."
+    quote = quote_by_text(extract(text), "the mayor of hiding")
+    assert "foreign ministry" in quote.speaker
+
+
+QUOTED_AS = {
+    "stripped": "The state agency quoted a port official as saying  the harbour would close in May.",
+    "straight": 'The state agency quoted a port official as saying "the harbour would close in May."',
+    "curly": "The state agency quoted a port official as saying “the harbour would close in May.”",
+}
+
+
+@pytest.mark.parametrize("form", sorted(QUOTED_AS))
+def test_quoted_as_saying_gives_the_source_quoted(form):
+    quote = quote_by_text(extract(QUOTED_AS[form]), "the harbour would close")
+    assert quote.speaker == "a port official"
+
+
+VOCATIVE = {
+    "stripped": "Tom Baxter won. Ann Lee spoke after it.  For me, Mr Baxter, do not avoid the issue,  she said.",
+    "straight": 'Tom Baxter won. Ann Lee spoke after it. "For me, Mr Baxter, do not avoid the issue," she said.',
+    "curly": "Tom Baxter won. Ann Lee spoke after it. “For me, Mr Baxter, do not avoid the issue,” she said.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(VOCATIVE))
+def test_a_name_inside_the_statement_is_not_the_pronoun_speaker(form):
+    quote = quote_by_text(extract(VOCATIVE[form]), "do not avoid the issue")
+    assert quote.speaker == "Ann Lee"
+
+
+PASSIVE_AGENT = {
+    "stripped": "Tom Baker published the survey. It was welcomed by shadow minister Ann Lee.  Voters must be heard,  "
+    "she said.",
+    "straight": 'Tom Baker published the survey. It was welcomed by shadow minister Ann Lee. "Voters must be heard," '
+    "she said.",
+    "curly": "Tom Baker published the survey. It was welcomed by shadow minister Ann Lee. “Voters must be heard,” "
+    "she said.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(PASSIVE_AGENT))
+def test_the_agent_of_a_passive_is_a_pronoun_antecedent(form):
+    quote = quote_by_text(extract(PASSIVE_AGENT[form]), "Voters must be heard")
+    assert quote.speaker == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A rival bill proposed by the council would have raised local taxes sharply.",
+        "The ships proposed to be seized are listed in the annex to the report.",
+    ],
+)
+def test_a_participle_describing_a_noun_is_not_speech(text):
+    assert not extract(text).quotes
+
+
+def test_whom_a_letter_was_written_to_is_not_the_statement():
+    text = "In a letter seen by the Gazette, Maria Lopez, the port chief, wrote to the mayor on Friday."
+    assert not extract(text).quotes
+
+
+def test_the_phrase_after_wrote_to_is_not_a_speaker():
+    text = "The Bishop of Leeds, a large northern city, wrote to local school heads on Friday."
+    assert not any(quote.speaker.startswith("to ") for quote in extract(text).quotes)
+
+
+SETTING_FIRST = {
+    "stripped": "In a letter seen by the Gazette, Maria Lopez, the port chief, wrote that the harbour would close.",
+    "straight": 'In a letter seen by the Gazette, Maria Lopez, the port chief, wrote that the "harbour" would close.',
+    "curly": "In a letter seen by the Gazette, Maria Lopez, the port chief, wrote that the “harbour” would close.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(SETTING_FIRST))
+def test_an_opening_setting_is_not_the_statement(form):
+    extraction = extract(SETTING_FIRST[form])
+    assert not any(quote.text.startswith("In a letter") for quote in extraction.quotes)
+    assert same_source(quote_by_text(extraction, "would close").speaker, "Maria Lopez")
+
+
+def test_a_stripped_run_on_that_names_the_speaker_is_the_reporter():
+    text = (
+        "Nobody wants a long fight,  Tom Baker said.  Baker has tried to stay neutral in the dispute.  "
+        "The vote is due in May."
+    )
+    assert not any("tried to stay neutral" in quote.text for quote in extract(text).quotes)
+
+
+def test_a_stripped_quotation_does_not_reach_back_over_another_attribution():
+    text = (
+        "The port closed last week.  Ann Lee told reporters that the union had shut it. "
+        "Lee expects more closures soon. We are all losing money,  she said."
+    )
+    quote = quote_by_text(extract(text), "We are all losing money")
+    assert quote.text == "We are all losing money"
+
+
+def test_a_policy_maker_is_one_person():
+    text = (
+        "Jorge Campos leads the port agency. More rules are needed for the ports, a senior policy maker said. "
+        "A simple way would be a new tax, he said."
+    )
+    quote = quote_by_text(extract(text), "A simple way would be a new tax")
+    assert quote.speaker == "a senior policy maker"
+
+
+APPOSITION_WITHOUT_CLOSING_COMMA = {
+    "stripped": "The law must change now,  Ann Lee, a member of the U.N. panel on detention told reporters.",
+    "straight": '"The law must change now," Ann Lee, a member of the U.N. panel on detention told reporters.',
+    "curly": "“The law must change now,” Ann Lee, a member of the U.N. panel on detention told reporters.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(APPOSITION_WITHOUT_CLOSING_COMMA))
+def test_an_apposition_without_its_closing_comma(form):
+    quote = quote_by_text(extract(APPOSITION_WITHOUT_CLOSING_COMMA[form]), "The law must change now")
+    assert quote.speaker == "Ann Lee"
+    assert quote.speaker_role.startswith("member of")
+
+
+@pytest.mark.parametrize(
+    "tail", [", as both unions push for a deal before May.", ", strained by years of neglect and by the storms."]
+)
+def test_the_reporters_context_after_a_reported_statement_is_left_out(tail):
+    text = f"The port authority insisted that work is continuing on the old harbour{tail}"
+    quote = quote_by_text(extract(text), "work is continuing")
+    assert quote.text == "work is continuing on the old harbour"
+
+
+@pytest.mark.parametrize(("opening", "closing"), [(" ", " "), ('"', '"'), ("“", "”")])
+def test_a_quoted_statement_keeps_its_own_as_clause(opening, closing):
+    text = f"Ann Lee said {opening}work is continuing on the harbour, as both unions know.{closing}"
+    quote = quote_by_text(extract(text), "work is continuing")
+    assert quote.text.endswith("as both unions know")
+
+
+def test_a_stripped_quotation_runs_on_past_inner_double_spaces():
+    text = (
+        "Nobody wants a long fight,  Tom Baker said on Monday, looking back at the talks.  "
+        "That is what it was about   to keep the port open for trade.  Baker then left."
+    )
+    run_on = quote_by_text(extract(text), "That is what it was about")
+    assert run_on.text.endswith("to keep the port open for trade") and run_on.speaker == "Tom Baker"
+
+
+def test_a_stripped_run_on_never_swallows_another_attribution():
+    text = (
+        "Nobody wants a long fight,  Tom Baker said.  The port has been shut for a month. "
+        "On Monday the mayor said the port would reopen in the spring.  The vote is due in May."
+    )
+    extraction = extract(text)
+    assert not any("shut for a month" in quote.text for quote in extraction.quotes)
+    assert quote_by_text(extraction, "the port would reopen").speaker == "the mayor"
+
+
+@pytest.mark.parametrize(
+    "rest", ["at a debate between leaders of the smaller parties.", "referring to the new harbour tax."]
+)
+@pytest.mark.parametrize(("opening", "closing"), [("", "  "), ('"', '"'), ("“", "”")])
+def test_trailing_attribution_followed_by_a_setting(rest, opening, closing):
+    text = f"{opening}We will not give up on the harbour,{closing} Maria Lopez said {rest}"
+    quote = quote_by_text(extract(text), "We will not give up")
+    assert quote.text == "We will not give up on the harbour" and quote.speaker == "Maria Lopez"
+
+
+def test_a_first_person_attribution_in_a_stripped_text_belongs_to_the_quotation():
+    text = (
+        "It was my decision,  Ann Lee said.  I said that in my view the port had to close. "
+        "Today we have the proof.  The vote is due in May."
+    )
+    run_on = quote_by_text(extract(text), "I said that in my view")
+    assert run_on.speaker == "Ann Lee"
+
+
+ROLE_FIRST = {
+    "stripped": "The port chief of the northern region, Maria Lopez, told state radio the harbour would close.",
+    "straight": 'The port chief of the northern region, Maria Lopez, told state radio the harbour would "close".',
+    "curly": "The port chief of the northern region, Maria Lopez, told state radio the harbour would “close”.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(ROLE_FIRST))
+def test_a_role_before_the_name_is_not_the_statement(form):
+    extraction = extract(ROLE_FIRST[form])
+    assert not any(quote.text.startswith("The port chief") for quote in extraction.quotes)
+    assert quote_by_text(extraction, "the harbour would").speaker == "Maria Lopez"
+
+
+def test_a_wide_layout_gap_does_not_open_a_stripped_run_on():
+    text = "Nobody wants a long fight,  Tom Baker said.      The port has been shut for a month.  The vote is in May."
+    assert not any("shut for a month" in quote.text for quote in extract(text).quotes)
