@@ -22,6 +22,7 @@ from .search import SearchableQuerySet
 
 WHITESPACE = re.compile(r"\s+")
 NOT_A_WORD = re.compile(r"[^\w\s]")
+SLUG_CANDIDATES = 10
 
 
 def body_fingerprint(body: str) -> str:
@@ -44,22 +45,27 @@ def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
 
 
 def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None) -> list[str]:
-    """A free slug for each text, distinct from each other and from the table's, in one query."""
+    """A free slug for each text, distinct from each other and from the table's.
+
+    Candidates ("name", "name-2", ...) are looked up by exact value, which the unique index answers
+    at once however large the table; a prefix search would read every row that shares the prefix.
+    """
     bases = [slugify(text)[:max_length].strip("-") or model._meta.model_name for text in texts]
-    same_start = Q()
-    for base in set(bases):
-        same_start |= Q(slug__startswith=base)
-    taken = model.objects.filter(same_start)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    taken = set(taken.values_list("slug", flat=True)) if bases else set()
-    slugs = []
-    for base in bases:
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs.append(slug)
+    slugs: list[str | None] = [None] * len(bases)
+    taken: set[str] = set()
+    first = 1
+    while None in slugs:
+        numbers = range(first, first + SLUG_CANDIDATES)
+        candidates = {i: [base if n == 1 else f"{base}-{n}" for n in numbers] for i, base in enumerate(bases)}
+        held = model.objects.filter(slug__in=[c for i, cs in candidates.items() if slugs[i] is None for c in cs])
+        if exclude_pk is not None:
+            held = held.exclude(pk=exclude_pk)
+        taken |= set(held.values_list("slug", flat=True))
+        for i, options in candidates.items():
+            if slugs[i] is None and (free := next((slug for slug in options if slug not in taken), None)):
+                slugs[i] = free
+                taken.add(free)
+        first += SLUG_CANDIDATES
     return slugs
 
 
@@ -116,16 +122,18 @@ class ArticleQuerySet(SearchableQuerySet):
         if article is None:
             status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
             article = Article(**values, external_id=record.external_id or None, status=status)
-            try:
-                with transaction.atomic():
-                    article.save()
-            except IntegrityError:
-                # Another importer stored the same story since match_record() looked.
-                article = self.match_record(record, fingerprint)
-                if article is None:
-                    raise
-                return ImportOutcome(article, ImportOutcome.UNCHANGED)
-            return ImportOutcome(article, ImportOutcome.CREATED)
+            for last_try in (False, True):
+                try:
+                    with transaction.atomic():
+                        article.save()
+                    return ImportOutcome(article, ImportOutcome.CREATED)
+                except IntegrityError:
+                    # Another importer stored the same story, or took the slug, since we looked.
+                    if held := self.match_record(record, fingerprint):
+                        return ImportOutcome(held, ImportOutcome.UNCHANGED)
+                    if last_try:
+                        raise
+                    article.slug = ""  # save() finds the next free one
         named_by_record = (record.external_id and record.external_id == article.external_id) or (
             record.url and record.url == article.source_url
         )
@@ -133,8 +141,8 @@ class ArticleQuerySet(SearchableQuerySet):
             # The same text under another id or URL: a copy of a story already held.
             return ImportOutcome(article, ImportOutcome.UNCHANGED)
         kept = set(article.edited_fields)
-        if article.fingerprint == fingerprint:
-            kept.add("body")  # only spacing differs
+        if article.fingerprint == fingerprint or self.holds_text(record.body):
+            kept.add("body")  # only spacing differs, or the new text is another story held already
         if "headline" in kept:
             kept.add("headline_derived")
         changes = {
@@ -150,6 +158,10 @@ class ArticleQuerySet(SearchableQuerySet):
         article.revision += 1
         article.save()
         return ImportOutcome(article, ImportOutcome.UPDATED, body_changed="body" in changes)
+
+    def holds_text(self, body: str) -> bool:
+        """Whether a story with this text (spacing aside) is already held."""
+        return self.filter(fingerprint=body_fingerprint(body)).exists()
 
     def match_record(self, record: ArticleRecord, fingerprint: str):
         """The held article that a record is a version of, or None."""
@@ -184,7 +196,7 @@ def article_values(record: ArticleRecord, default_outlet: str) -> dict:
     outlet_name = record.outlet or (dateline.outlet if dateline else "") or default_outlet
     outlet = None
     if outlet_name:
-        outlet = Outlet.objects.filter(name__iexact=outlet_name).first() or Outlet.objects.create(name=outlet_name)
+        outlet, _ = Outlet.objects.get_or_create(name__iexact=outlet_name, defaults={"name": outlet_name})
     return {
         "headline": record.headline or derive_headline(record.body),
         "headline_derived": not record.headline,

@@ -63,12 +63,13 @@ print(done)
 def synthetic_stories(path: Path, count: int, first: int) -> Path:
     """Stories written for the load test, each its own text, each with a quote and a pledge."""
     places = ["OTTAWA", "LONDON", "NAIROBI", "CANBERRA", "LIMA"]
+    mayors = ["Ann Lee", "Omar Diallo", "Ines Moreau", "Tom Becker", "Sara Novak"]
     with path.open("w") as out:
         for n in range(first, first + count):
             text = (
                 f"{places[n % len(places)]} (Reuters) - The harbour wall in Port {n} will be rebuilt by spring, "
-                f"Mayor Ann Lee {n % 50} said on Monday. The government promised to spend up to ${n % 90 + 1} "
-                f"million on harbours by 2020. We will not leave the town behind, Lee told reporters."
+                f"Mayor {mayors[n % len(mayors)]} said on Monday. The government promised to spend up to ${n % 90 + 1} "
+                f"million on harbours by 2020. We will not leave the town behind, the mayor told reporters."
             )
             out.write(json.dumps({"id": f"load-{n}", "text": text, "published": f"2017-{n % 12 + 1:02d}-15"}) + "\n")
     return path

@@ -161,3 +161,19 @@ def test_progress_bar_shows_count_rate_and_time_left():
     progress.advance()
     progress.draw(progress.started + 0.5)  # one article in half a second
     assert screen.getvalue().endswith("\r[#######                       ] 1/4 2 articles/s, 2 s left")
+
+
+def test_shards_split_an_import_without_overlap(tmp_path):
+    rows = [{"id": f"s-{n}", "text": f"The council said bridge {n} would open in May."} for n in range(7)]
+    path = write_jsonl(tmp_path / "many.jsonl", *rows)
+    out, _ = run("import_articles", str(path), "--shard", "1/2", "--no-extract")
+    assert "4 imported" in out
+    out, _ = run("import_articles", str(path), "--shard", "2/2", "--no-extract")
+    assert "3 imported" in out
+    assert sorted(Article.objects.values_list("external_id", flat=True)) == sorted(row["id"] for row in rows)
+
+
+@pytest.mark.parametrize("value", ["3/2", "0/2", "half", "1/"])
+def test_shard_must_be_i_of_n(tmp_path, value):
+    with pytest.raises(CommandError, match="--shard"):
+        call_command("import_articles", str(tmp_path), "--shard", value)

@@ -10,6 +10,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 STORIES = 40
+MAYORS = ["Ann Lee", "Omar Diallo", "Ines Moreau", "Tom Becker", "Sara Novak"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,8 +58,9 @@ def write_stories(path: Path) -> Path:
     with path.open("w") as out:
         for n in range(STORIES):
             text = (
-                f"OTTAWA (Reuters) - The harbour wall in Port {n} will be rebuilt by spring, Mayor Ann Lee {n} said "
-                f"on Monday. Prime Minister Justin Trudeau promised to spend up to ${n + 1} million on harbours."
+                f"OTTAWA (Reuters) - The harbour wall in Port {n} will be rebuilt by spring, "
+                f"Mayor {MAYORS[n % len(MAYORS)]} said on Monday. "
+                f"Prime Minister Justin Trudeau promised to spend up to ${n + 1} million on harbours."
             )
             out.write(json.dumps({"id": f"story-{n}", "text": text, "published": "2017-11-15"}) + "\n")
     return path
@@ -82,3 +84,13 @@ def test_two_extraction_runs_at_once_leave_one_set_of_items(tmp_path, shared_dat
     runs = at_once(shared_database_url, "extract", "--store")
     assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
     assert counts(shared_database_url) == once
+
+
+def test_workers_import_each_story_once(tmp_path, shared_database_url):
+    stories = write_stories(tmp_path / "stories.jsonl")
+    result = manage(shared_database_url, "import_articles", str(stories), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert f"{STORIES} imported" in result.stdout
+    held = counts(shared_database_url)
+    assert held["articles"] == STORIES and held["duplicate quotes"] == 0
+    assert held["quotes"] >= STORIES  # every story's quote, from whichever worker imported it

@@ -134,3 +134,12 @@ def test_unnamed_sources_belong_to_an_article():
 )
 def test_alias_key(name, key):
     assert alias_key(name) == key
+
+
+def test_a_correction_whose_text_is_another_held_story_keeps_both_once():
+    Article.objects.import_record(record())
+    other = Article.objects.import_record(record(external_id="r-2", body="A different story.")).article
+    outcome = Article.objects.import_record(record(body="A different story.", subject="corrected"))
+    assert outcome.action == ImportOutcome.UPDATED and not outcome.needs_extraction
+    assert outcome.article.body == STORY and outcome.article.subject == "corrected"
+    assert Article.objects.filter(body="A different story.").get() == other

@@ -1,15 +1,22 @@
 """Import articles from .txt, .csv and .jsonl files or folders, running extraction on each new story.
 
 Each article is stored in its own transaction. A bad record is reported as FILE:LINE: reason and
-the rest of the file is imported; the command then exits non-zero.
+the rest of the file is imported; the command then exits non-zero. Workers (one per core by default)
+import side by side; --shard I/N splits a large import across machines sharing one database.
 """
 
+import argparse
+import contextlib
+import functools
 import logging
+import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 
 from articles.importing.readers import FORMATS, read_paths
 from articles.importing.records import RejectedRecord
@@ -27,27 +34,31 @@ class Command(BaseCommand):
         parser.add_argument("--outlet", default="", help="the outlet of records that name none (e.g. BBC)")
         parser.add_argument("--draft", action="store_true", help="import as drafts, hidden from readers")
         parser.add_argument("--no-extract", action="store_true", help="store the articles without extraction")
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="processes importing side by side (default: cores)"
+        )
+        parser.add_argument(
+            "--shard",
+            type=shard,
+            default=(1, 1),
+            metavar="I/N",
+            help="import only the I-th of N shares of the records, e.g. 2/3 on the second of three machines",
+        )
 
-    def handle(self, *args, paths, outlet, draft, no_extract, verbosity, **options):
+    def handle(self, *args, paths, outlet, draft, no_extract, workers, shard, verbosity, **options):
         counts = dict.fromkeys((ImportOutcome.CREATED, ImportOutcome.UPDATED, ImportOutcome.UNCHANGED, "rejected"), 0)
-        progress = Progress(self.stderr, total=count_records(paths)) if verbosity and sys.stderr.isatty() else None
-        for record in read_paths(paths):
-            if isinstance(record, RejectedRecord):
-                counts["rejected"] += 1
-                self.report(progress, str(record))
-            else:
-                try:
-                    outcome = import_article(record, draft=draft, default_outlet=outlet, run_extraction=not no_extract)
-                except Exception as error:  # one story that cannot be stored must not stop the others
-                    logger.exception("%s: could not be stored", record.where)
-                    counts["rejected"] += 1
-                    self.report(progress, f"{record.where}: could not be stored: {error}")
-                else:
-                    counts[outcome.action] += 1
-                    if verbosity >= 2:
-                        self.report(progress, f"{record.where}: {outcome.action} {outcome.article.slug}")
-            if progress:
-                progress.advance()
+        index, shares = shard
+        total = count_records(paths) // shares
+        progress = Progress(self.stderr, total=max(total, 1)) if verbosity and sys.stderr.isatty() else None
+        records = (record for n, record in enumerate(read_paths(paths)) if n % shares == index - 1)
+        store = functools.partial(store_record, draft=draft, default_outlet=outlet, run_extraction=not no_extract)
+        with worker_pool(workers) as pool:
+            for action, message in pool.imap(store, records, chunksize=8) if pool else map(store, records):
+                counts[action] += 1
+                if message and (action == "rejected" or verbosity >= 2):
+                    self.report(progress, message)
+                if progress:
+                    progress.advance()
         if progress:
             progress.finish()
         summary = ", ".join(f"{count} {action}" for action, count in counts.items())
@@ -60,6 +71,42 @@ class Command(BaseCommand):
         if progress:
             progress.clear()
         self.stderr.write(message)
+
+
+def store_record(record, **options) -> tuple[str, str]:
+    """Import one record, in whichever process runs it: what happened, and what to tell the user."""
+    if isinstance(record, RejectedRecord):
+        return "rejected", str(record)
+    try:
+        outcome = import_article(record, **options)
+    except Exception as error:  # one story that cannot be stored must not stop the others
+        logger.exception("%s: could not be stored", record.where)
+        return "rejected", f"{record.where}: could not be stored: {error}"
+    return outcome.action, f"{record.where}: {outcome.action} {outcome.article.slug}"
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int):
+    """Processes that import side by side, or None where they cannot share the work."""
+    # An in-memory database is the process's own, and the rows of other processes would escape a
+    # transaction that the caller holds (as a test does): there, one process does everything.
+    if workers < 2 or connection.in_atomic_block or connection.vendor == "sqlite" and connection.is_in_memory_db():
+        yield None
+        return
+    connections.close_all()  # each process opens its own
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def shard(text: str) -> tuple[int, int]:
+    index, _, shares = text.partition("/")
+    try:
+        index, shares = int(index), int(shares)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N, e.g. 1/4") from None
+    if not 1 <= index <= shares:
+        raise argparse.ArgumentTypeError(f"{text!r}: I must be between 1 and N")
+    return index, shares
 
 
 def count_records(paths) -> int:
