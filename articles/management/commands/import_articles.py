@@ -35,7 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="import as drafts, hidden from readers")
         parser.add_argument("--no-extract", action="store_true", help="store the articles without extraction")
         parser.add_argument(
-            "--workers", type=int, default=os.cpu_count() or 1, help="processes importing side by side (default: cores)"
+            "--workers",
+            type=int,
+            help="processes importing side by side (default: one per core on PostgreSQL, one on SQLite)",
         )
         parser.add_argument(
             "--shard",
@@ -52,6 +54,9 @@ class Command(BaseCommand):
         progress = Progress(self.stderr, total=max(total, 1)) if verbosity and sys.stderr.isatty() else None
         records = (record for n, record in enumerate(read_paths(paths)) if n % shares == index - 1)
         store = functools.partial(store_record, draft=draft, default_outlet=outlet, run_extraction=not no_extract)
+        if workers is None:
+            # SQLite lets one writer in at a time: on the pool corpus, two workers were no faster than one.
+            workers = 1 if connection.vendor == "sqlite" else os.cpu_count() or 1
         with worker_pool(workers) as pool:
             for action, message in pool.imap(store, records, chunksize=8) if pool else map(store, records):
                 counts[action] += 1
