@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from pledges.models import Pledge, PledgeStatusChange
 
@@ -66,9 +65,8 @@ def extraction_key(found: FoundQuote | FoundPledge) -> str:
 def sync_items(model, article: Article, found_items, values_of) -> CurationOutcome:
     """Bring one kind of machine item (Quote or Pledge) in line with what extraction found now.
 
-    Writes are batched (one insert, one update, one delete) so that importing stays fast. The
-    history records what people change: an item's machine version enters it as a baseline when an
-    editor first changes the item (see ExtractedItem.save), as it can always be extracted again.
+    Writes are batched (one insert, one update, one delete) and without history rows, so that
+    importing stays fast: see models.record_machine_baselines.
     """
     outcome = CurationOutcome()
     held = model.objects.filter(article=article, extraction_key__isnull=False)
@@ -199,7 +197,7 @@ class SpeakerResolver:
             for name, slug in zip(missing, slugs, strict=True)
         ]
         if fresh:
-            bulk_create_with_history(fresh, Speaker)
+            Speaker.objects.bulk_create(fresh)
             self.created += fresh
         held |= {speaker.name: speaker for speaker in fresh}
         for source_name, name in names.items():
@@ -236,7 +234,7 @@ class SpeakerResolver:
             slugs = unique_slugs(Speaker, [speaker.name for speaker in to_create])
             for speaker, slug in zip(to_create, slugs, strict=True):
                 speaker.slug = slug
-            bulk_create_with_history(to_create, Speaker)
+            Speaker.objects.bulk_create(to_create)
             self.created += to_create
         new_aliases = [
             SpeakerAlias(speaker=self.speakers[source.name], name=name[:200], key=key)
@@ -257,7 +255,7 @@ def add_aliases(aliases: list[SpeakerAlias]) -> None:
     """Register new aliases; one that another import registered meanwhile keeps its speaker."""
     try:
         with transaction.atomic():
-            bulk_create_with_history(aliases, SpeakerAlias)
+            SpeakerAlias.objects.bulk_create(aliases)
     except IntegrityError:
         for alias in aliases:
             with contextlib.suppress(IntegrityError), transaction.atomic():

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Func, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
@@ -38,6 +39,22 @@ def alias_key(name: str) -> str:
     if words and words[0] in {"the", "a", "an"}:
         words = words[1:]
     return " ".join(words)
+
+
+def record_machine_baselines(model, pks) -> None:
+    """Enter rows as the importer stored them into their history, before anyone first changes them.
+
+    Curation writes speakers, aliases, quotes and pledges in bulk without history rows, which keeps
+    imports fast; what it wrote can always be extracted again. The history records what people change,
+    starting from this baseline.
+    """
+    history = get_history_manager_for_model(model)
+    recorded = set(history.filter(id__in=pks).values_list("id", flat=True))
+    missing = [row for row in model.objects.filter(pk__in=pks) if row.pk not in recorded]
+    for row in missing:
+        row._history_date = getattr(row, "updated_at", None) or getattr(row, "created_at", None) or timezone.now()
+    if missing:
+        history.bulk_history_create(missing, default_change_reason="as the importer stored it")
 
 
 def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
@@ -367,6 +384,8 @@ class Speaker(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Speaker, self.name, exclude_pk=self.pk)
+        if self.pk is not None:
+            record_machine_baselines(Speaker, [self.pk])
         super().save(*args, **kwargs)
 
 
@@ -395,6 +414,8 @@ class SpeakerAlias(models.Model):
 
     def save(self, *args, **kwargs):
         self.key = alias_key(self.name)
+        if self.pk is not None:
+            record_machine_baselines(SpeakerAlias, [self.pk])
         super().save(*args, **kwargs)
 
 
@@ -513,21 +534,8 @@ class ExtractedItem(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             self.version += 1
-            self.record_machine_baseline()
+            record_machine_baselines(type(self), [self.pk])
         super().save(*args, **kwargs)
-
-    def record_machine_baseline(self):
-        """Enter the version extraction stored into the history before anyone first changes it.
-
-        Curation writes machine items in bulk without history rows, to keep imports fast.
-        """
-        if self.history.exists():
-            return
-        stored = type(self).objects.filter(pk=self.pk).first()
-        if stored is not None:
-            get_history_manager_for_model(type(self)).bulk_history_create(
-                [stored], default_change_reason="found by the extractor", default_date=stored.updated_at
-            )
 
 
 class QuoteQuerySet(ExtractedItemQuerySet):

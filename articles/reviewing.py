@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.utils import bulk_update_with_history
 
-from .models import Origin, Review
+from .models import Origin, Review, record_machine_baselines
 
 CONTEXT_CHARS = 160  # of the article on each side of a highlighted item
 # Fields whose change is the review itself, or the form's bookkeeping, rather than an edit of the item.
@@ -40,6 +40,7 @@ def review_after_edit(item, form) -> None:
 def record_review(queryset, review: str, *, note: str = "", editor=None) -> int:
     """Give every item of ``queryset`` the same review, in one statement a batch, with a history entry each."""
     items = list(queryset)
+    record_machine_baselines(queryset.model, [item.pk for item in items])
     now = timezone.now()
     for item in items:
         item.review = review

@@ -177,3 +177,14 @@ def test_shards_split_an_import_without_overlap(tmp_path):
 def test_shard_must_be_i_of_n(tmp_path, value):
     with pytest.raises(CommandError, match="--shard"):
         call_command("import_articles", str(tmp_path), "--shard", value)
+
+
+def test_imports_on_postgresql_do_not_wait_for_disk_flushes(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    run("import_articles", str(write_jsonl(tmp_path / "a.jsonl", {"text": "The mayor said so."})), verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"

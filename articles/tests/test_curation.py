@@ -215,7 +215,7 @@ def test_first_edit_enters_the_machine_version_into_history():
     quote.speaker_role, quote.review = "U.N. under-secretary general", Review.EDITED
     quote.save()
     baseline, edit = quote.history.order_by("history_date", "history_id")
-    assert (baseline.speaker_role, baseline.history_change_reason) == ("a U.N. official", "found by the extractor")
+    assert (baseline.speaker_role, baseline.history_change_reason) == ("a U.N. official", "as the importer stored it")
     assert edit.speaker_role == "U.N. under-secretary general"
 
 
@@ -236,3 +236,14 @@ def test_a_speaker_slug_taken_meanwhile_is_retried(monkeypatch):
         article, Extraction(quotes=(found_quote(article, "the road would open", "Jane Roe"),), sources=(source,))
     )
     assert article.quotes.get().speaker.slug == "jane-roe-2"
+
+
+def test_an_editors_first_change_to_a_speaker_keeps_the_importers_version():
+    article = make_article(body=BODY)
+    apply_extraction(article, extraction_of(article))
+    speaker = Speaker.objects.get(name="Jean-Pierre Lacroix")
+    speaker.wikidata_id = "Q123"
+    speaker.save()
+    baseline, edit = speaker.history.order_by("history_date", "history_id")
+    assert (baseline.wikidata_id, baseline.history_change_reason) == ("", "as the importer stored it")
+    assert edit.wikidata_id == "Q123"
