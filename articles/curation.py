@@ -45,15 +45,22 @@ class CurationOutcome:
         )
 
 
-def apply_extraction(article: Article, extraction: Extraction) -> CurationOutcome:
-    """Store what extraction found in ``article``, keeping every editor's decision."""
+def apply_extraction(article: Article, extraction: Extraction, *, new_article: bool = False) -> CurationOutcome:
+    """Store what extraction found in ``article``, keeping every editor's decision.
+
+    ``new_article``: the article was created in this transaction, so nothing of it is held yet and no
+    other transaction can see it; the lookups and the lock are skipped.
+    """
     with transaction.atomic():
-        # One curation of an article at a time: a second run waits, then finds the first one's items.
-        Article.objects.select_for_update().filter(pk=article.pk).exists()
+        if not new_article:
+            # One curation of an article at a time: a second run waits, then finds the first one's items.
+            Article.objects.select_for_update().filter(pk=article.pk).exists()
         speakers = SpeakerResolver(article)
         speakers.resolve_all(extraction)
-        outcome = sync_items(Quote, article, extraction.quotes, lambda found: quote_values(found, speakers))
-        outcome += sync_items(Pledge, article, extraction.pledges, lambda found: pledge_values(found, speakers))
+        held_quotes = () if new_article else Quote.objects.filter(article=article, extraction_key__isnull=False)
+        held_pledges = () if new_article else Pledge.objects.filter(article=article, extraction_key__isnull=False)
+        outcome = sync_items(Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers))
+        outcome += sync_items(Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers))
         outcome.speakers_created = speakers.created
     return outcome
 
@@ -62,14 +69,14 @@ def extraction_key(found: FoundQuote | FoundPledge) -> str:
     return f"{found.start}:{found.end}"
 
 
-def sync_items(model, article: Article, found_items, values_of) -> CurationOutcome:
-    """Bring one kind of machine item (Quote or Pledge) in line with what extraction found now.
+def sync_items(model, article: Article, held, found_items, values_of) -> CurationOutcome:
+    """Bring one kind of machine item (Quote or Pledge) held for an article in line with what extraction
+    found now.
 
     Writes are batched (one insert, one update, one delete) and without history rows, so that
     importing stays fast: see models.record_machine_baselines.
     """
     outcome = CurationOutcome()
-    held = model.objects.filter(article=article, extraction_key__isnull=False)
     by_key = {item.extraction_key: item for item in held}
     # A pledge an editor has rated is the editor's, even if its words were never reviewed.
     rated = set(

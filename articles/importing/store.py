@@ -22,5 +22,5 @@ def import_article(
             article = outcome.article
             if found is None or article.published != record.published:
                 found = extract(article.body, article.published)
-            apply_extraction(article, found)
+            apply_extraction(article, found, new_article=outcome.action == ImportOutcome.CREATED)
     return outcome
