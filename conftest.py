@@ -17,6 +17,8 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from newsarchive.settings import database_from_url
+
 PROJECT = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,6 +35,10 @@ def pytest_configure(config):
     # tests of their own (newsarchive/tests/test_security.py).
     settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_HSTS_SECONDS = 0
+    # A read replica as production has (articles/routing.py): `replica1` is the test database itself (TEST MIRROR),
+    # so tests see which connection a query takes. The router stays off unless a test switches it on.
+    settings.DATABASES.setdefault("replica1", {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}})
+    settings.DATABASE_ROUTERS = []
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         return
@@ -50,6 +56,14 @@ def pytest_configure(config):
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.exit(f"PostgreSQL at {where} is required (REQUIRE_POSTGRES) but does not answer: {error}", 1)
         pytest.exit(f"PostgreSQL at {where} does not answer, so the PostgreSQL run is skipped: {error}", 0)
+    if replica_url := os.environ.get("TEST_REPLICA_URL"):
+        # A real streaming replica of this server (.ci/start-replica): the primary's options at the replica's
+        # address; as a mirror it reads this run's test database.
+        settings.DATABASES["streaming_replica"] = {
+            **database,
+            **database_from_url(replica_url),
+            "TEST": {"MIRROR": "default"},
+        }
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pledges.models import Pledge, PledgeStatusChange
 
+from .caching import pages_changed
 from .extraction import extract
 from .extraction.types import Extraction, FoundPledge, FoundQuote, Source, SourceKind
 from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, unique_slugs
@@ -62,6 +63,7 @@ def apply_extraction(article: Article, extraction: Extraction, *, new_article: b
         outcome = sync_items(Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers))
         outcome += sync_items(Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers))
         outcome.speakers_created = speakers.created
+        pages_changed()  # written in bulk, which sends no signals
     return outcome
 
 

@@ -7,6 +7,7 @@ Query parameters are shared across lists, so that links stay readable: ``q`` for
 import django_filters as filters
 from django import forms
 from django.db.models import F
+from django.utils.text import slugify
 
 from .models import Article, Outlet, Quote, Speaker
 
@@ -24,6 +25,23 @@ def on_or_after(field_name: str, label: str = "From") -> filters.DateFilter:
 
 def on_or_before(field_name: str, label: str = "To") -> filters.DateFilter:
     return filters.DateFilter(field_name=field_name, lookup_expr="lte", label=label, widget=DateInput)
+
+
+class SpeakerSlugField(forms.ModelChoiceField):
+    """A speaker by slug, or by name as a reader types it: "Grace Hopper" finds grace-hopper."""
+
+    def to_python(self, value):
+        return super().to_python(slugify(value) if value else value)
+
+
+class SpeakerChoiceFilter(filters.ModelChoiceFilter):
+    field_class = SpeakerSlugField
+
+
+def speaker_by_slug(queryset, **kwargs) -> SpeakerChoiceFilter:
+    """A speaker typed into a text box: a list of every speaker would outweigh the page it is on."""
+    widget = forms.TextInput(attrs={"placeholder": "e.g. Ada Lovelace"})
+    return SpeakerChoiceFilter(queryset=queryset, to_field_name="slug", widget=widget, **kwargs)
 
 
 def values_of(queryset, field_name: str):
@@ -66,12 +84,8 @@ class ArticleFilter(ArchiveFilterSet):
     outlet = filters.ModelChoiceFilter(queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet")
     subject = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject")
     place = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere")
-    speaker = filters.ModelChoiceFilter(
-        label="Quoting",
-        queryset=Speaker.objects.named().filter(quotes__isnull=False).distinct(),
-        to_field_name="slug",
-        method="quoting",
-        empty_label="Anyone",
+    speaker = speaker_by_slug(
+        Speaker.objects.named().filter(quotes__isnull=False).distinct(), label="Quoting", method="quoting"
     )
     after = on_or_after("published")
     before = on_or_before("published")
@@ -113,12 +127,7 @@ class SpeakerQuoteFilter(ArchiveFilterSet):
 
 
 class QuoteFilter(SpeakerQuoteFilter):
-    speaker = filters.ModelChoiceFilter(
-        queryset=Speaker.objects.named().filter(quotes__isnull=False).distinct(),
-        to_field_name="slug",
-        method="said_by",
-        empty_label="Anyone",
-    )
+    speaker = speaker_by_slug(Speaker.objects.named().filter(quotes__isnull=False).distinct(), method="said_by")
     outlet = filters.ModelChoiceFilter(
         field_name="article__outlet",
         queryset=Outlet.objects.all(),

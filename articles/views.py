@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
@@ -15,6 +17,7 @@ from .downloads import DOWNLOADS
 from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
 from .merging import redirect_for
 from .models import Article, Quote, Speaker
+from .pagination import CappedCountPaginator
 from .serializers import ArticleSerializer, QuoteSerializer, SpeakerSerializer
 
 
@@ -26,6 +29,7 @@ class FilteredListView(FilterView):
     """
 
     paginate_by = 25
+    paginator_class = CappedCountPaginator
     template_name_suffix = "_list"
     serializer_class = None
     feed_url_name = ""
@@ -121,6 +125,11 @@ class SpeakerListView(FilteredListView):
         return Speaker.objects.public().order_by("-quote_count", "name")
 
 
+# A speaker quoted every day has hundreds of roles and pledges: the page shows the first, and links to the rest.
+ROLES_SHOWN = 20
+PLEDGES_SHOWN = 10
+
+
 class SpeakerDetailView(FilteredListView):
     """A speaker's page: who they are, the roles they were given, their pledges, and their quotes."""
 
@@ -152,12 +161,16 @@ class SpeakerDetailView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         quotes = Quote.objects.published().for_speaker(self.speaker)
+        # The most used roles, in the order they were first given.
+        most_used = quotes.roles().order_by("-count", "speaker_role")[:ROLES_SHOWN]
+        roles = sorted(most_used, key=lambda role: role["first"] or dt.date.min)
+        pledges = Pledge.objects.published().for_speaker(self.speaker).select_related("article")
         return super().get_context_data(
             speaker=self.speaker,
             aliases=self.speaker.aliases.exclude(name=self.speaker.name),
-            roles=quotes.roles(),
+            roles=roles,
             chart=presentation.quotes_over_time(list(quotes.per_month())),
-            pledges=Pledge.objects.published().for_speaker(self.speaker).select_related("article"),
+            pledges=pledges.order_by("-made_on", "-id")[:PLEDGES_SHOWN],
             **kwargs,
         )
 
@@ -205,7 +218,7 @@ SEARCH_RESULTS = 5
 def search(request):
     """One search across articles, quotes, speakers and pledges, each section ranked."""
     form = SearchForm(request.GET or None)
-    sections = {}
+    sections, more_than_counted = {}, set()
     if form.is_valid():
         text = form.cleaned_data["q"]
         sections = {
@@ -214,8 +227,12 @@ def search(request):
             "speakers": Speaker.objects.public().search(text).order_by("-quote_count", "name"),
             "pledges": Pledge.objects.published().select_related("pledger").search(text),
         }
-        sections = {name: (results.count(), results[:SEARCH_RESULTS]) for name, results in sections.items()}
-    return render(request, "articles/search.html", {"form": form, "sections": sections})
+        # Counted only so far, as the lists are: a common word matches much of the archive.
+        paginators = {name: CappedCountPaginator(results, SEARCH_RESULTS) for name, results in sections.items()}
+        sections = {name: (paginator.count, sections[name][:SEARCH_RESULTS]) for name, paginator in paginators.items()}
+        more_than_counted = {name for name, paginator in paginators.items() if paginator.count_is_capped}
+    context = {"form": form, "sections": sections, "more_than_counted": more_than_counted}
+    return render(request, "articles/search.html", context)
 
 
 def about(request):

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside CsrfViewMiddleware, which sets each reader's CSRF cookie on cached pages too (articles/caching.py).
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records which editor made each change in the admin's history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -142,6 +144,21 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": sqlite_database(VAR_DIR / "archive.sqlite3")}
+
+# PostgreSQL streaming replicas of the primary, `replica1`, `replica2`, … in the order given; anonymous readers'
+# requests read from them (articles/routing.py). In tests each one is the test database itself (TEST MIRROR), as
+# streaming replication would make it.
+DATABASE_REPLICAS = []
+for number, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = {**database_from_url(replica_url), "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(f"replica{number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["articles.routing.ReplicaRouter"]
+    # After authentication: it asks whether the user is signed in.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "articles.routing.ReplicaReadsMiddleware",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -199,9 +216,24 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "articles.pagination.CappedCountPagination",
     "PAGE_SIZE": 25,
 }
+
+# One cache that every worker and process shares: pages for anonymous readers (articles/caching.py) and the
+# correction rate limit. Redis when REDIS_URL is set, otherwise a table in the database (`createcachetable`).
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# How long a page stays cached; any change readers would see replaces every cached page at once. 0: no page cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # Readers' correction suggestions accepted from one address in an hour (articles/corrections.py).
 CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", "5"))

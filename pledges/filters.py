@@ -1,7 +1,7 @@
 import django_filters as filters
 from django import forms
 
-from articles.filters import ArchiveFilterSet, SortFilter, on_or_after, on_or_before, values_of
+from articles.filters import ArchiveFilterSet, SortFilter, on_or_after, on_or_before, speaker_by_slug, values_of
 from articles.models import Speaker
 
 from .models import OVERDUE, Pledge, Status
@@ -11,12 +11,7 @@ class PledgeFilter(ArchiveFilterSet):
     status = filters.ChoiceFilter(
         choices=[*Status.choices, (OVERDUE, "Overdue")], method="with_status", empty_label="Any status"
     )
-    pledger = filters.ModelChoiceFilter(
-        queryset=Speaker.objects.filter(pledges__isnull=False).distinct(),
-        to_field_name="slug",
-        method="made_by",
-        empty_label="Anyone",
-    )
+    pledger = speaker_by_slug(Speaker.objects.filter(pledges__isnull=False).distinct(), method="made_by")
     topic = filters.ChoiceFilter(choices=values_of(Pledge.objects.published(), "topic"), empty_label="Any topic")
     after = on_or_after("made_on", "Made from")
     before = on_or_before("made_on", "Made until")

@@ -94,6 +94,9 @@ class Pledge(ExtractedItem):
         ordering = ["article", "start"]
         indexes = [
             models.Index(fields=["status"], name="pledge_status"),
+            # Lists show the latest made first; with the status leading, a status's first page is read off the index.
+            models.Index(fields=["-made_on", "-id"], name="pledge_newest"),
+            models.Index(fields=["status", "-made_on", "-id"], name="pledge_status_newest"),
             models.Index(fields=["pledger"], name="pledge_pledger"),
             models.Index(fields=["deadline"], name="pledge_deadline"),
         ]

@@ -41,7 +41,12 @@ def at_once(database_url: str, *args) -> list[subprocess.CompletedProcess]:
         )
         for _ in range(2)
     ]
-    return [subprocess.CompletedProcess(run.args, run.wait(timeout=300), *run.communicate()) for run in runs]
+    # communicate() reads both pipes while waiting: a chatty process never blocks on a full pipe.
+    outputs = [run.communicate(timeout=300) for run in runs]
+    return [
+        subprocess.CompletedProcess(run.args, run.returncode, *output)
+        for run, output in zip(runs, outputs, strict=True)
+    ]
 
 
 def counts(database_url: str) -> dict:

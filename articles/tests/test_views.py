@@ -561,7 +561,10 @@ def fill_archive(archive, n: int):
         ("/sitemap.xml", 10),
     ],
 )
-def test_query_budget_does_not_grow_with_the_page(client, archive, django_assert_max_num_queries, url, budget):
+def test_query_budget_does_not_grow_with_the_page(
+    client, archive, django_assert_max_num_queries, url, budget, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page's own queries; the page cache's are counted in test_caching.py
     fill_archive(archive, 30)
     with django_assert_max_num_queries(budget):
         response = client.get(url)
@@ -571,6 +574,49 @@ def test_query_budget_does_not_grow_with_the_page(client, archive, django_assert
 
 
 @pytest.mark.parametrize(("name", "budget"), [("treaty", 3), ("troops", 1)])
-def test_detail_page_query_budget(client, archive, django_assert_max_num_queries, name, budget):
+def test_detail_page_query_budget(client, archive, django_assert_max_num_queries, name, budget, settings):
+    settings.PAGE_CACHE_SECONDS = 0
     with django_assert_max_num_queries(budget):
         assert client.get(getattr(archive, name).get_absolute_url()).status_code == 200
+
+
+# At scale
+
+
+def test_a_speaker_is_found_by_name_as_typed_or_by_slug(client, archive):
+    by_name = client.get("/quotes/", {"speaker": "Ada Lovelace"}).context["quote_list"]
+    by_slug = client.get("/quotes/", {"speaker": "ada-lovelace"}).context["quote_list"]
+    assert list(by_name) == list(by_slug)
+    assert {quote.speaker for quote in by_slug} == {archive.ada}
+
+
+def test_the_speaker_filter_does_not_list_every_speaker(client, archive):
+    page = client.get("/quotes/").content.decode()
+    assert '<input type="text" name="speaker"' in page
+    assert "Grace Hopper</option>" not in page
+
+
+def test_a_long_list_is_counted_only_a_little_past_the_page(client, archive, monkeypatch):
+    fill_archive(archive, 30)
+    monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
+    response = client.get("/quotes/")
+    assert response.context["paginator"].count == 26
+    assert "26+ quotes" in text_of(response)
+    assert "Page 1 of 2+" in text_of(response)
+    # The next page counts further on.
+    assert client.get("/quotes/?page=2").context["paginator"].count > 26
+
+
+def test_the_api_counts_as_the_pages_do(client, archive, monkeypatch):
+    fill_archive(archive, 30)
+    monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
+    body = client.get("/api/quotes/").json()
+    assert body["count"] == 26
+    assert body["next"]
+
+
+def test_a_speakers_page_shows_the_first_pledges_and_links_to_all(client, archive, monkeypatch):
+    monkeypatch.setattr("articles.views.PLEDGES_SHOWN", 1)
+    page = client.get(f"/speakers/{archive.ada.slug}/")
+    assert len(page.context["pledges"]) == 1
+    assert "?pledger=ada-lovelace" in text_of(page)

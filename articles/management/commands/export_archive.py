@@ -52,9 +52,9 @@ class Command(BaseCommand):
                     queryset.iterator(chunk_size=2000),
                     stream=stream,
                     cls=ExactJSONEncoder,
-                    # Groups and permissions by name: a fresh database numbers them anew.
+                    # Permissions and content types by name, as a fresh database numbers them anew; every
+                    # archived row, accounts included, keeps its own id.
                     use_natural_foreign_keys=True,
-                    use_natural_primary_keys=True,
                 )
                 rows += queryset.count()
         if output != "-" and verbosity:

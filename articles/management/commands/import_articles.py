@@ -68,6 +68,11 @@ class Command(BaseCommand):
                     progress.advance()
         if progress:
             progress.finish()
+        if counts[ImportOutcome.CREATED] or counts[ImportOutcome.UPDATED]:
+            # Fresh statistics for the query planner: on SQLite there are none until ANALYZE runs,
+            # and a search over a large archive then takes seconds instead of milliseconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         summary = ", ".join(f"{count} {action}" for action, count in counts.items())
         if counts["rejected"]:
             raise CommandError(f"Finished with rejections: {summary}.")
@@ -102,9 +107,12 @@ def relax_commit_durability() -> None:
     if connection.vendor != "postgresql":
         return
     connection.ensure_connection()
-    if connection.connection not in RELAXED_CONNECTIONS:  # a setting of the session: once per connection
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
+    if connection.connection in RELAXED_CONNECTIONS:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    # A setting of the session, once per connection; but inside a transaction, a rollback undoes it.
+    if not connection.in_atomic_block:
         RELAXED_CONNECTIONS.add(connection.connection)
 
 

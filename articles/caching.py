@@ -1,0 +1,141 @@
+"""A page cache for anonymous readers, shared by every worker and process, emptied by any change readers see.
+
+Pages are stored under their URL and the current *generation*, a value that every change to what readers
+see replaces (``pages_changed()``: connected to the models' save and delete signals, and called by the bulk
+writers, which send none). A new generation makes every stored page unreachable at once in every worker;
+the old entries expire on their own. The cache is Django's default one, Redis or a database table
+(settings.CACHES), which every worker shares; ``PAGE_CACHE_SECONDS=0`` turns page caching off.
+
+Quote and pledge pages carry a correction form whose CSRF token belongs to one reader: the stored copy
+holds a placeholder where the token was, and each reader's own token is put in when the page is served.
+"""
+
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import has_vary_header
+
+GENERATION_KEY = "pages:generation"
+# Never cached: editors' pages, and the health check, which must ask the database every time.
+UNCACHED_PREFIXES = ("/admin/", "/healthz")
+# A download of a whole list is rare and large: not worth a cache entry.
+MAX_CACHED_BYTES = 1_000_000
+CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"__csrf_token__"
+# What readers see changes with these; corrections readers send, and history rows, change nothing they see.
+MODELS_READERS_SEE = (
+    "articles.Outlet",
+    "articles.Article",
+    "articles.Speaker",
+    "articles.SpeakerAlias",
+    "articles.SpeakerRedirect",
+    "articles.SpeakerMerge",
+    "articles.Quote",
+    "pledges.Pledge",
+    "pledges.PledgeStatusChange",
+)
+
+
+class PageCacheMiddleware:
+    """Serves anonymous GET and HEAD requests for public pages from the shared cache, and stores what it renders.
+
+    Goes after CsrfViewMiddleware, which then sets each reader's CSRF cookie on cached pages too, and before
+    the middleware that reads the session or the user, which a cached page never needs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        if (stored := cache.get(key)) is not None:
+            return served(stored, request)
+        response = self.get_response(request)
+        if is_cacheable_response(response):
+            cache.set(key, stored_copy(response), settings.PAGE_CACHE_SECONDS)
+        return response
+
+
+def is_cacheable_request(request) -> bool:
+    """A reader's GET or HEAD of a public page, from someone signed out and with no message waiting."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def is_cacheable_response(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and "private" not in response.get("Cache-Control", "")
+        and len(response.content) <= MAX_CACHED_BYTES
+    )
+
+
+def page_key(request) -> str:
+    url = f"{request.method} {request.build_absolute_uri()}"
+    return f"pages:{page_generation()}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def stored_copy(response) -> tuple[int, list[tuple[str, str]], bytes]:
+    """What the cache keeps of a response: status, headers and body, with no reader's CSRF token in it."""
+    content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    return response.status_code, list(response.headers.items()), content
+
+
+def served(stored, request) -> HttpResponse:
+    status, headers, content = stored
+    if CSRF_PLACEHOLDER in content:
+        # get_token() also has CsrfViewMiddleware set this reader's CSRF cookie on the way out.
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    response.headers["Content-Length"] = str(len(content))
+    return response
+
+
+def page_generation() -> str:
+    if (generation := cache.get(GENERATION_KEY)) is None:
+        # The first request after a flush or an eviction starts a generation no stored page can have.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def pages_changed(**kwargs) -> None:
+    """Make every stored page stale: something readers see has changed.
+
+    At once, so that no page stored before the change is served again; and once more when the transaction
+    commits, because until then readers still see the old rows and may store pages of them under the new
+    generation.
+    """
+    new_generation()
+    transaction.on_commit(new_generation)
+
+
+def connect_signals() -> None:
+    """Empty the page cache whenever a model whose rows readers see is saved or deleted; called by apps.ready()."""
+    for model in MODELS_READERS_SEE:
+        post_save.connect(pages_changed, sender=model, dispatch_uid=f"pages_changed_save_{model}")
+        post_delete.connect(pages_changed, sender=model, dispatch_uid=f"pages_changed_delete_{model}")

@@ -1,0 +1,138 @@
+"""The shared page cache: what it stores, how a change empties it, and what it must never share between readers."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
+from django.test import Client
+from django.test.utils import override_settings
+
+from articles.caching import page_generation
+from articles.models import Quote, Review
+from articles.reviewing import record_review
+from articles.tests.factories import make_archive, make_quote
+from pledges.models import Status
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def archive():
+    cache.clear()
+    return make_archive()
+
+
+def test_a_page_is_served_from_the_cache_the_second_time(client, archive, django_assert_max_num_queries):
+    first = client.get("/quotes/")
+    assert first.status_code == 200
+    # The generation and the page itself: the page's own queries are not run again.
+    with django_assert_max_num_queries(2):
+        second = client.get("/quotes/")
+    assert second.content == first.content
+    assert second.status_code == 200
+
+
+def test_a_change_made_without_signals_shows_only_when_the_cache_is_off(client, archive, settings):
+    client.get(f"/speakers/{archive.ada.slug}/")
+    Quote.objects.filter(pk=archive.troops.pk).update(speaker_role="Chief Engineer")
+    assert "Chief Engineer" not in client.get(f"/speakers/{archive.ada.slug}/").content.decode()
+    settings.PAGE_CACHE_SECONDS = 0
+    assert "Chief Engineer" in client.get(f"/speakers/{archive.ada.slug}/").content.decode()
+
+
+def test_an_editors_change_is_visible_at_once(client, archive):
+    assert "Chief Engineer" not in client.get("/quotes/").content.decode()
+    archive.troops.speaker_role = "Chief Engineer"
+    archive.troops.save()
+    assert "Chief Engineer" in client.get("/quotes/").content.decode()
+
+
+def test_a_review_in_bulk_is_visible_at_once(client, archive):
+    url = archive.troops.get_absolute_url()
+    assert client.get(url).status_code == 200
+    record_review(Quote.objects.filter(pk=archive.troops.pk), Review.REJECTED, note="misattributed")
+    assert client.get(url).status_code == 404
+
+
+def test_a_pledge_status_change_is_visible_at_once(client, archive):
+    assert client.get("/pledges/?status=stalled").context["pledge_list"].count() == 0
+    archive.double.record_status(Status.STALLED)
+    assert [pledge.pk for pledge in client.get("/pledges/?status=stalled").context["pledge_list"]] == [
+        archive.double.pk
+    ]
+
+
+def test_a_new_quote_empties_every_page(client, archive):
+    generation = page_generation()
+    make_quote("the budget would build 40 new bridges")
+    assert page_generation() != generation
+
+
+def test_signed_in_readers_are_never_served_or_given_cached_pages(client, archive):
+    editor = get_user_model().objects.create_user("editor", password="a long enough password")
+    client.get("/quotes/")
+    Quote.objects.filter(pk=archive.troops.pk).update(speaker_role="Chief Engineer")
+    signed_in = Client()
+    signed_in.force_login(editor)
+    assert "Chief Engineer" in signed_in.get("/quotes/").content.decode()
+    Quote.objects.filter(pk=archive.troops.pk).update(speaker_role="Chief Cook")
+    assert "Chief Cook" in signed_in.get("/quotes/").content.decode()
+
+
+def test_the_admin_and_the_health_check_are_never_cached(client, archive, django_assert_num_queries):
+    client.get("/healthz")
+    with django_assert_num_queries(1):
+        assert client.get("/healthz").status_code == 200
+    client.get("/admin/login/")
+    assert client.get("/admin/login/").context is not None  # rendered again
+
+
+def test_a_cached_quote_page_gives_each_reader_their_own_csrf_token(archive):
+    url = archive.troops.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(url)
+    second_page = second.get(url)
+    assert second_page.context is None  # served from the cache
+    first_token, second_token = (CSRF_INPUT.search(page.content.decode())[1] for page in (first_page, second_page))
+    assert first_token != second_token
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    # Each reader's form posts with their own token; another reader's would be refused.
+    correction = {"message": "The quote is from another minister."}
+    assert second.post(f"{url}correction/", {**correction, "csrfmiddlewaretoken": second_token}).status_code == 302
+    assert first.post(f"{url}correction/", {**correction, "csrfmiddlewaretoken": second_token}).status_code == 403
+
+
+def test_a_reader_with_a_message_waiting_is_not_served_the_cached_page(archive):
+    url = archive.troops.get_absolute_url()
+    reader = Client()
+    reader.get(url)
+    response = reader.post(f"{url}correction/", {"message": "The quote is from another minister."}, follow=True)
+    assert "an editor will look at your suggestion" in response.content.decode()
+    assert "an editor will look at your suggestion" not in Client().get(url).content.decode()
+
+
+def redis_cache_settings() -> dict:
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_pages_are_cached_in_redis_too(archive):
+    pytest.importorskip("redis", reason="the redis package is not installed")
+    with override_settings(CACHES=redis_cache_settings()):
+        try:
+            caches["default"].clear()
+        except Exception as error:  # noqa: BLE001 - any failure to reach Redis means there is none to test
+            pytest.skip(f"no Redis answers at {REDIS_URL}: {error}")
+        client = Client()
+        assert "Chief Engineer" not in client.get("/quotes/").content.decode()
+        Quote.objects.filter(pk=archive.troops.pk).update(speaker_role="Chief Engineer")
+        assert "Chief Engineer" not in client.get("/quotes/").content.decode()
+        archive.troops.refresh_from_db()
+        archive.troops.save()
+        assert "Chief Engineer" in client.get("/quotes/").content.decode()
+        caches["default"].clear()
