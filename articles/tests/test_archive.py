@@ -5,9 +5,11 @@ import io
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
+from articles.editors import EDITORS_GROUP
 from articles.merging import merge_speakers
 from articles.models import Review
 from articles.tests.admin_helpers import make_editor
@@ -29,6 +31,9 @@ def every_row() -> dict[str, list]:
 
 
 def test_round_trip_keeps_every_row(tmp_path):
+    # Another group first, so that the archive's Editors group has another id than a fresh database's.
+    Group.objects.filter(name=EDITORS_GROUP).delete()
+    Group.objects.create(name="Fact-checkers")
     archive = make_archive()
     editor = make_editor()
     quote = archive.troops
@@ -47,6 +52,8 @@ def test_round_trip_keeps_every_row(tmp_path):
     call_command("import_archive", str(path), verbosity=0)
 
     assert every_row() == before
+    assert set(Group.objects.values_list("name", flat=True)) == {EDITORS_GROUP, "Fact-checkers"}
+    assert editor.__class__.objects.get(pk=editor.pk).groups.get().name == EDITORS_GROUP
 
 
 def test_import_refuses_a_database_that_holds_an_archive(tmp_path):

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
@@ -52,9 +53,10 @@ class Command(BaseCommand):
                     queryset.iterator(chunk_size=2000),
                     stream=stream,
                     cls=ExactJSONEncoder,
-                    # Permissions and content types by name, as a fresh database numbers them anew; every
-                    # archived row, accounts included, keeps its own id.
+                    # Permissions, content types and groups by name, as a fresh database makes its own
+                    # (the Editors group among them); every other row keeps its id.
                     use_natural_foreign_keys=True,
+                    use_natural_primary_keys=model is Group,
                 )
                 rows += queryset.count()
         if output != "-" and verbosity:
