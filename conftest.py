@@ -67,6 +67,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def pages_uncached(settings):
+    """Pages are rendered afresh: a test's changes never commit, so the cache would never learn of them.
+
+    The cache itself is tested where changes commit for real (articles/tests/test_caching.py).
+    """
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Templates find static files without running collectstatic first."""
     settings.STATIC_ROOT = None

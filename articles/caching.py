@@ -12,6 +12,7 @@ holds a placeholder where the token was, and each reader's own token is put in w
 
 import hashlib
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -123,15 +124,36 @@ def new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def pages_changed(**kwargs) -> None:
-    """Make every stored page stale: something readers see has changed.
+class _Throttle:
+    seconds = 0.0  # 0: every transaction that changes what readers see starts a new generation
+    due = 0.0
 
-    At once, so that no page stored before the change is served again; and once more when the transaction
-    commits, because until then readers still see the old rows and may store pages of them under the new
-    generation.
+
+def throttle_page_changes(seconds: float) -> None:
+    """From now on, let this process's changes start a new generation at most once every ``seconds``.
+
+    For a long run of writes (an import): readers see its new rows within that time, and a database
+    cache is not written after every article. The caller passes 0 when the run ends, then starts
+    the last generation itself (``new_generation()``).
     """
-    new_generation()
-    transaction.on_commit(new_generation)
+    _Throttle.seconds, _Throttle.due = seconds, 0.0
+
+
+def pages_changed(**kwargs) -> None:
+    """Make every stored page stale once the transaction that changed what readers see commits.
+
+    Not before: until then readers still see the old rows, so the stored pages are still right, and a
+    page rendered meanwhile from the old rows would be stored under a generation made too early. A
+    transaction that changes many rows (an import, a bulk review) starts one new generation, not one
+    a row.
+    """
+    if _Throttle.seconds:
+        if (now := time.monotonic()) < _Throttle.due:
+            return
+        _Throttle.due = now + _Throttle.seconds
+    connection = transaction.get_connection()
+    if not any(callback is new_generation for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(new_generation)
 
 
 def connect_signals() -> None:

@@ -66,13 +66,15 @@ def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None)
 
     Candidates ("name", "name-2", ...) are looked up by exact value, which the unique index answers
     at once however large the table; a prefix search would read every row that shares the prefix.
+    Each round looks at four times as many as the one before, so that a name held a thousand times
+    (a syndicated headline) takes a handful of queries, not a hundred.
     """
     bases = [slugify(text)[:max_length].strip("-") or model._meta.model_name for text in texts]
     slugs: list[str | None] = [None] * len(bases)
     taken: set[str] = set()
-    first = 1
+    first, count = 1, SLUG_CANDIDATES
     while None in slugs:
-        numbers = range(first, first + SLUG_CANDIDATES)
+        numbers = range(first, first + count)
         candidates = {i: [base if n == 1 else f"{base}-{n}" for n in numbers] for i, base in enumerate(bases)}
         held = model.objects.filter(slug__in=[c for i, cs in candidates.items() if slugs[i] is None for c in cs])
         if exclude_pk is not None:
@@ -82,7 +84,7 @@ def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None)
             if slugs[i] is None and (free := next((slug for slug in options if slug not in taken), None)):
                 slugs[i] = free
                 taken.add(free)
-        first += SLUG_CANDIDATES
+        first, count = first + count, count * 4
     return slugs
 
 
@@ -139,10 +141,13 @@ class ArticleQuerySet(SearchableQuerySet):
         if article is None:
             status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
             article = Article(**values, external_id=record.external_id or None, status=status)
+            # Its text can always be imported again; history starts with its first change (Article.save).
+            article.skip_history_when_saving = True
             for last_try in (False, True):
                 try:
                     with transaction.atomic():
                         article.save()
+                    del article.skip_history_when_saving
                     return ImportOutcome(article, ImportOutcome.CREATED)
                 except IntegrityError:
                     # Another importer stored the same story, or took the slug, since we looked.
@@ -285,6 +290,8 @@ class Article(models.Model):
         self.fingerprint = body_fingerprint(self.body)
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        if self.pk is not None:
+            record_machine_baselines(Article, [self.pk])
         super().save(*args, **kwargs)
 
 

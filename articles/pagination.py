@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
 COUNT_AHEAD = 1_000
+# Far past any archive, and within a 64-bit LIMIT: a page number beyond it names no page.
+MOST_ROWS_COUNTED = 10**12
 
 
 class CappedCountPaginator(Paginator):
@@ -29,8 +31,8 @@ class CappedCountPaginator(Paginator):
         """Count as far as COUNT_AHEAD rows past page ``number``; before anything is counted."""
         if "count" not in self.__dict__:
             try:
-                self.count_limit = max(int(number or 1), 1) * self.per_page + COUNT_AHEAD
-            except (TypeError, ValueError):
+                self.count_limit = min(max(int(number or 1), 1) * self.per_page + COUNT_AHEAD, MOST_ROWS_COUNTED)
+            except (TypeError, ValueError, OverflowError):
                 self.count_limit = COUNT_AHEAD
 
     @cached_property

@@ -59,6 +59,25 @@ def resolve_when(phrase: str, published: dt.date | None) -> dt.date | None:
     """The first day of the period ``phrase`` names, relative to ``published``."""
     if not phrase or published is None:
         return None
+    return _on_the_calendar(_first_day, phrase, published)
+
+
+def resolve_deadline(phrase: str, published: dt.date | None) -> dt.date | None:
+    """The last day of the period ``phrase`` gives as a deadline, relative to ``published``."""
+    if not phrase or published is None:
+        return None
+    return _on_the_calendar(_last_day, phrase, published)
+
+
+def _on_the_calendar(resolve, phrase: str, published: dt.date) -> dt.date | None:
+    # A slip of the pen ("31 June") or a span past year 9999 names no day at all.
+    try:
+        return resolve(phrase, published)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _first_day(phrase: str, published: dt.date) -> dt.date | None:
     lowered = phrase.lower()
     year = re.search(r"(?:19|20)\d\d", lowered)
     month = re.search(rf"\b({_MONTH.lower()})\b", lowered)
@@ -89,10 +108,7 @@ def resolve_when(phrase: str, published: dt.date | None) -> dt.date | None:
     return None
 
 
-def resolve_deadline(phrase: str, published: dt.date | None) -> dt.date | None:
-    """The last day of the period ``phrase`` gives as a deadline, relative to ``published``."""
-    if not phrase or published is None:
-        return None
+def _last_day(phrase: str, published: dt.date) -> dt.date | None:
     lowered = phrase.lower()
     year = re.search(r"(?:19|20)\d\d", lowered)
     month = re.search(rf"\b({_MONTH.lower()})\b", lowered)

@@ -5,10 +5,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
 
-from articles.caching import page_generation
+from articles.caching import new_generation, page_generation
 from articles.models import Quote, Review
 from articles.reviewing import record_review
 from articles.tests.factories import make_archive, make_quote
@@ -17,6 +18,11 @@ from pledges.models import Status
 pytestmark = pytest.mark.django_db
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def pages_cached(settings):
+    settings.PAGE_CACHE_SECONDS = 300
 
 
 @pytest.fixture
@@ -43,13 +49,22 @@ def test_a_change_made_without_signals_shows_only_when_the_cache_is_off(client, 
     assert "Chief Engineer" in client.get(f"/speakers/{archive.ada.slug}/").content.decode()
 
 
-def test_an_editors_change_is_visible_at_once(client, archive):
+# A change shows when it commits: these tests commit for real.
+committing = pytest.mark.django_db(transaction=True)
+
+
+@committing
+def test_an_editors_change_is_visible_once_it_commits(client, archive):
     assert "Chief Engineer" not in client.get("/quotes/").content.decode()
-    archive.troops.speaker_role = "Chief Engineer"
-    archive.troops.save()
+    with transaction.atomic():
+        archive.troops.speaker_role = "Chief Engineer"
+        archive.troops.save()
+        # Until the change commits, readers still see the old rows: the stored page is still right.
+        assert "Chief Engineer" not in client.get("/quotes/").content.decode()
     assert "Chief Engineer" in client.get("/quotes/").content.decode()
 
 
+@committing
 def test_a_review_in_bulk_is_visible_at_once(client, archive):
     url = archive.troops.get_absolute_url()
     assert client.get(url).status_code == 200
@@ -57,6 +72,7 @@ def test_a_review_in_bulk_is_visible_at_once(client, archive):
     assert client.get(url).status_code == 404
 
 
+@committing
 def test_a_pledge_status_change_is_visible_at_once(client, archive):
     assert client.get("/pledges/?status=stalled").context["pledge_list"].count() == 0
     archive.double.record_status(Status.STALLED)
@@ -65,10 +81,20 @@ def test_a_pledge_status_change_is_visible_at_once(client, archive):
     ]
 
 
+@committing
 def test_a_new_quote_empties_every_page(client, archive):
     generation = page_generation()
     make_quote("the budget would build 40 new bridges")
     assert page_generation() != generation
+
+
+@committing
+def test_a_transaction_of_many_changes_starts_one_generation(archive, django_capture_on_commit_callbacks):
+    with transaction.atomic(), django_capture_on_commit_callbacks() as callbacks:
+        make_quote("the budget would build 40 new bridges")
+        make_quote("the ministry would hire 300 new teachers")
+        archive.double.record_status(Status.STALLED)
+    assert callbacks == [new_generation]
 
 
 def test_signed_in_readers_are_never_served_or_given_cached_pages(client, archive):
@@ -121,6 +147,7 @@ def redis_cache_settings() -> dict:
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
+@committing
 def test_pages_are_cached_in_redis_too(archive):
     pytest.importorskip("redis", reason="the redis package is not installed")
     with override_settings(CACHES=redis_cache_settings()):

@@ -479,6 +479,26 @@ def test_deadline_resolution(phrase, expected):
     assert resolve_deadline(phrase, dt.date(2017, 11, 15)) == expected
 
 
+@pytest.mark.parametrize("phrase", ["on June 31", "on February 30, 2019"])
+def test_a_day_the_calendar_lacks_gives_no_date(phrase):
+    assert resolve_when(phrase, dt.date(2017, 11, 15)) is None
+
+
+@pytest.mark.parametrize("phrase", ["within 9000 years", "within 99999999 days"])
+def test_a_deadline_past_the_calendar_gives_no_date(phrase):
+    assert resolve_deadline(phrase, dt.date(2017, 11, 15)) is None
+
+
+def test_a_story_naming_a_day_the_calendar_lacks_is_still_read():
+    found = extract(
+        "GENEVA (Reuters) - Prime Minister Ada Lovelace said on June 31 that Canada would send 600 troops to Mali.",
+        dt.date(2017, 11, 15),
+    )
+    assert [(pledge.pledger, pledge.when, pledge.when_date) for pledge in found.pledges] == [
+        ("Ada Lovelace", "on June 31", None)
+    ]
+
+
 def test_dates_need_a_publication_date():
     assert resolve_when("last year", None) is None
     assert resolve_deadline("by 2020", None) is None

@@ -6,7 +6,17 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from articles.importing.records import ArticleRecord
-from articles.models import Article, ImportOutcome, Outlet, Quote, Speaker, SpeakerAlias, alias_key, body_fingerprint
+from articles.models import (
+    Article,
+    ImportOutcome,
+    Outlet,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    alias_key,
+    body_fingerprint,
+    unique_slugs,
+)
 from articles.tests.factories import make_article, make_quote, make_speaker
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +105,20 @@ def test_fingerprints_and_slugs_are_unique_in_the_database():
         Article.objects.create(headline="Another", body=article.body)
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.create(headline="Another", body="Different text.", slug=article.slug)
+
+
+def test_a_headline_held_many_times_finds_a_free_slug_in_a_few_queries(django_assert_max_num_queries):
+    Article.objects.bulk_create(
+        Article(
+            headline="Talks resume",
+            slug="talks-resume" if n == 1 else f"talks-resume-{n}",
+            body=f"Story {n}.",
+            fingerprint=body_fingerprint(f"Story {n}."),
+        )
+        for n in range(1, 301)
+    )
+    with django_assert_max_num_queries(4):
+        assert unique_slugs(Article, ["Talks resume", "Talks end"]) == ["talks-resume-301", "talks-end"]
 
 
 def test_quote_offsets_must_match_its_text():

@@ -126,8 +126,7 @@ def test_status_feed_lists_changes_of_the_filtered_pledges(client, archive):
     assert "Broken" not in xml
 
 
-def test_pledge_list_query_budget(client, archive, django_assert_max_num_queries, settings):
-    settings.PAGE_CACHE_SECONDS = 0  # the page's own queries; the page cache's are counted in test_caching.py
+def test_pledge_list_query_budget(client, archive, django_assert_max_num_queries):
     for n in range(30):
         make_pledge(f"We will build {n} schools", made_on=dt.date(2017, 1, 1))
     # Choices and validation for pledger and topic, twice over for the scorecard, then the counts and page.
@@ -138,7 +137,6 @@ def test_pledge_list_query_budget(client, archive, django_assert_max_num_queries
         assert len(client.get("/pledges/").context["pledge_list"]) == 25
 
 
-def test_pledge_page_query_budget(client, archive, django_assert_max_num_queries, settings):
-    settings.PAGE_CACHE_SECONDS = 0  # the page's own queries; the page cache's are counted in test_caching.py
+def test_pledge_page_query_budget(client, archive, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         assert client.get(archive.send.get_absolute_url()).status_code == 200

@@ -8,24 +8,31 @@ import side by side; --shard I/N splits a large import across machines sharing o
 import argparse
 import contextlib
 import functools
+import itertools
 import logging
 import multiprocessing
 import os
 import sys
 import time
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
+from articles.caching import new_generation, throttle_page_changes
 from articles.importing.readers import FORMATS, read_paths
 from articles.importing.records import RejectedRecord
-from articles.importing.store import import_article
+from articles.importing.store import read_article, store_article
 from articles.models import ImportOutcome
 
 logger = logging.getLogger(__name__)
 RELAXED_CONNECTIONS = weakref.WeakSet()
+# Readers see an import's new articles within this time; the page cache is not emptied per article.
+PAGE_CHANGE_SECONDS = 1.0
+# Records read (extracted) ahead of the writer on SQLite: enough to keep every worker busy.
+READ_AHEAD = 64
 
 
 class Command(BaseCommand):
@@ -39,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            help="processes importing side by side (default: one per core on PostgreSQL, one on SQLite)",
+            help="processes importing side by side (default: one per core)",
         )
         parser.add_argument(
             "--shard",
@@ -55,17 +62,19 @@ class Command(BaseCommand):
         total = count_records(paths) // shares
         progress = Progress(self.stderr, total=max(total, 1)) if verbosity and sys.stderr.isatty() else None
         records = (record for n, record in enumerate(read_paths(paths)) if n % shares == index - 1)
-        store = functools.partial(store_record, draft=draft, default_outlet=outlet, run_extraction=not no_extract)
-        if workers is None:
-            # SQLite lets one writer in at a time: on the pool corpus, two workers were no faster than one.
-            workers = 1 if connection.vendor == "sqlite" else os.cpu_count() or 1
-        with worker_pool(workers) as pool:
-            for action, message in pool.imap(store, records, chunksize=8) if pool else map(store, records):
-                counts[action] += 1
-                if message and (action == "rejected" or verbosity >= 2):
-                    self.report(progress, message)
-                if progress:
-                    progress.advance()
+        options = {"draft": draft, "default_outlet": outlet, "run_extraction": not no_extract}
+        throttle_page_changes(PAGE_CHANGE_SECONDS)
+        try:
+            with worker_pool(workers or os.cpu_count() or 1) as pool:
+                for action, message in import_records(records, pool, options):
+                    counts[action] += 1
+                    if message and (action == "rejected" or verbosity >= 2):
+                        self.report(progress, message)
+                    if progress:
+                        progress.advance()
+        finally:
+            throttle_page_changes(0)
+            new_generation()
         if progress:
             progress.finish()
         if counts[ImportOutcome.CREATED] or counts[ImportOutcome.UPDATED]:
@@ -85,13 +94,59 @@ class Command(BaseCommand):
         self.stderr.write(message)
 
 
-def store_record(record, **options) -> tuple[str, str]:
-    """Import one record, in whichever process runs it: what happened, and what to tell the user."""
+def import_records(records, pool, options) -> Iterator[tuple[str, str]]:
+    """What happened to each record, and what to tell the user.
+
+    On PostgreSQL, each worker imports whole records, side by side. SQLite lets one writer in at a
+    time, so there the workers read the records (extraction) and this process writes them all.
+    """
+    if pool is None:
+        return (store_record(record, read_record(record, options), options) for record in records)
+    if connection.vendor == "sqlite":
+        read = functools.partial(read_record, options=options)
+        return (store_record(record, found, options) for record, found in zip_read(pool, read, records))
+    return pool.imap(functools.partial(import_record, options=options), records, chunksize=8)
+
+
+def zip_read(pool, read, records):
+    """Each record with what ``read`` returned for it in a worker.
+
+    The workers read the next chunk while this process writes the one before; memory holds two
+    chunks at most.
+    """
+    reading = None
+    for chunk in itertools.batched(records, READ_AHEAD):
+        ahead = chunk, pool.map_async(read, chunk, chunksize=8)
+        if reading:
+            yield from zip(reading[0], reading[1].get(), strict=True)
+        reading = ahead
+    if reading:
+        yield from zip(reading[0], reading[1].get(), strict=True)
+
+
+def import_record(record, options) -> tuple[str, str]:
+    return store_record(record, read_record(record, options), options)
+
+
+def read_record(record, options):
+    """What extraction finds in a record, None where it needs none, or the error that stopped it."""
+    if isinstance(record, RejectedRecord) or not options["run_extraction"]:
+        return None
+    try:
+        return read_article(record)
+    except Exception as error:  # reported with the record, which must not stop the others
+        return error
+
+
+def store_record(record, found, options) -> tuple[str, str]:
+    """Store one record and what was read in it: what happened, and what to tell the user."""
     if isinstance(record, RejectedRecord):
         return "rejected", str(record)
     relax_commit_durability()
     try:
-        outcome = import_article(record, **options)
+        if isinstance(found, Exception):
+            raise found
+        outcome = store_article(record, found, **options)
     except Exception as error:  # one story that cannot be stored must not stop the others
         logger.exception("%s: could not be stored", record.where)
         return "rejected", f"{record.where}: could not be stored: {error}"
