@@ -211,7 +211,7 @@ class SpeakerAliasInline(admin.TabularInline):
 
 @admin.register(Speaker)
 class SpeakerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "wikidata_id", "article"]
+    list_display = ["name", "kind", "quote_count", "pledge_count", "wikidata_id", "article"]
     list_filter = ["kind"]
     list_select_related = ["article"]
     search_fields = ["name", "aliases__name"]

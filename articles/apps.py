@@ -9,11 +9,12 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
 
-        from .caching import connect_signals
+        from . import caching, counting
         from .editors import ensure_editors_group, log_lockout
         from .search import restore_sqlite_search
 
         post_migrate.connect(ensure_editors_group, dispatch_uid="articles.ensure_editors_group")
         user_locked_out.connect(log_lockout, dispatch_uid="articles.log_lockout")
         post_migrate.connect(restore_sqlite_search, sender=self, dispatch_uid="articles.search")
-        connect_signals()
+        caching.connect_signals()
+        counting.connect_signals()

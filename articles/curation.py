@@ -17,6 +17,7 @@ from django.utils import timezone
 from pledges.models import Pledge, PledgeStatusChange
 
 from .caching import pages_changed
+from .counting import add_counts, recount, speakers_of, speakers_of_articles
 from .extraction import extract
 from .extraction.types import Extraction, FoundPledge, FoundQuote, Source, SourceKind
 from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, unique_slugs
@@ -35,6 +36,8 @@ class CurationOutcome:
     removed: int = 0
     kept: int = 0  # found again, but an editor's decision stands
     speakers_created: list[Speaker] = field(default_factory=list)
+    quotes_added: list[Quote] = field(default_factory=list)
+    pledges_added: list[Pledge] = field(default_factory=list)
 
     def __add__(self, other: CurationOutcome) -> CurationOutcome:
         return CurationOutcome(
@@ -43,6 +46,8 @@ class CurationOutcome:
             self.removed + other.removed,
             self.kept + other.kept,
             self.speakers_created + other.speakers_created,
+            self.quotes_added + other.quotes_added,
+            self.pledges_added + other.pledges_added,
         )
 
 
@@ -58,12 +63,17 @@ def apply_extraction(article: Article, extraction: Extraction, *, new_article: b
             Article.objects.select_for_update().filter(pk=article.pk).exists()
         speakers = SpeakerResolver(article)
         speakers.resolve_all(extraction)
-        held_quotes = () if new_article else Quote.objects.filter(article=article, extraction_key__isnull=False)
-        held_pledges = () if new_article else Pledge.objects.filter(article=article, extraction_key__isnull=False)
+        held_quotes = [] if new_article else list(Quote.objects.filter(article=article, extraction_key__isnull=False))
+        held_pledges = [] if new_article else list(Pledge.objects.filter(article=article, extraction_key__isnull=False))
         outcome = sync_items(Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers))
         outcome += sync_items(Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers))
         outcome.speakers_created = speakers.created
-        pages_changed()  # written in bulk, which sends no signals
+        # Written in bulk, which sends no signals.
+        if not new_article:
+            recount(speakers_of(held_quotes + held_pledges) | speakers_of_articles([article.pk]))
+        elif article.status == Article.Status.PUBLISHED:
+            add_counts(outcome.quotes_added, outcome.pledges_added)
+        pages_changed()
     return outcome
 
 
@@ -118,6 +128,10 @@ def sync_items(model, article: Article, held, found_items, values_of) -> Curatio
                 pledge.slug = slug
         model.objects.bulk_create(new)
         outcome.added = len(new)
+        if model is Quote:
+            outcome.quotes_added = new
+        else:
+            outcome.pledges_added = new
     if changed:
         model.objects.bulk_update(changed, [*changed_fields, "version", "updated_at"])
         outcome.refreshed = len(changed)

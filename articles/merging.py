@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pledges.models import Pledge
 
+from .counting import recount
 from .models import Quote, Speaker, SpeakerAlias, SpeakerMerge, SpeakerRedirect, alias_key, unique_slug
 
 # The speaker fields a duplicate gets back when a merge is undone (and created_at, which save() would reset).
@@ -89,6 +90,7 @@ def merge_speakers(target: Speaker, duplicates: list[Speaker], *, editor=None) -
         SpeakerRedirect.objects.bulk_create(
             SpeakerRedirect(old_slug=duplicate.slug, speaker=target, merge=merge) for duplicate in duplicates
         )
+        recount([target.pk])
     return merge
 
 
@@ -130,6 +132,7 @@ def undo_merge(merge: SpeakerMerge, *, editor=None) -> list[Speaker]:
             )
             SpeakerMerge.objects.filter(pk__in=record["merge_ids"], target=None).update(target=speaker)
             restored.append(speaker)
+        recount([target.pk, *(speaker.pk for speaker in restored)])
         merge.undone_at = timezone.now()
         merge.undone_by = editor
         merge.save(update_fields=["undone_at", "undone_by"])

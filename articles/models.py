@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Func, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.urls import reverse
@@ -23,7 +23,6 @@ from .search import SearchableQuerySet
 
 WHITESPACE = re.compile(r"\s+")
 NOT_A_WORD = re.compile(r"[^\w\s]")
-SLUG_CANDIDATES = 10
 
 
 def body_fingerprint(body: str) -> str:
@@ -62,30 +61,49 @@ def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
 
 
 def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None) -> list[str]:
-    """A free slug for each text, distinct from each other and from the table's.
+    """A free slug for each text, distinct from each other and from the table's: the text's own, or when
+    that is held, the next number after the highest held ("name-2", "name-3", ...).
 
-    Candidates ("name", "name-2", ...) are looked up by exact value, which the unique index answers
-    at once however large the table; a prefix search would read every row that shares the prefix.
-    Each round looks at four times as many as the one before, so that a name held a thousand times
-    (a syndicated headline) takes a handful of queries, not a hundred.
+    Two queries for a name held a thousand times (a syndicated headline), each a range of the
+    unique index.
     """
     bases = [slugify(text)[:max_length].strip("-") or model._meta.model_name for text in texts]
-    slugs: list[str | None] = [None] * len(bases)
-    taken: set[str] = set()
-    first, count = 1, SLUG_CANDIDATES
-    while None in slugs:
-        numbers = range(first, first + count)
-        candidates = {i: [base if n == 1 else f"{base}-{n}" for n in numbers] for i, base in enumerate(bases)}
-        held = model.objects.filter(slug__in=[c for i, cs in candidates.items() if slugs[i] is None for c in cs])
-        if exclude_pk is not None:
-            held = held.exclude(pk=exclude_pk)
-        taken |= set(held.values_list("slug", flat=True))
-        for i, options in candidates.items():
-            if slugs[i] is None and (free := next((slug for slug in options if slug not in taken), None)):
-                slugs[i] = free
-                taken.add(free)
-        first, count = first + count, count * 4
+    taken = set(held_slugs(model, exclude_pk).filter(slug__in=set(bases)).values_list("slug", flat=True))
+    next_numbers: dict[str, int] = {}
+    slugs = []
+    for base in bases:
+        slug = base
+        if base in taken:
+            if base not in next_numbers:
+                next_numbers[base] = highest_number(model, base, exclude_pk) + 1
+            while (slug := f"{base}-{next_numbers[base]}") in taken:
+                next_numbers[base] += 1
+        taken.add(slug)
+        slugs.append(slug)
     return slugs
+
+
+def held_slugs(model, exclude_pk=None) -> models.QuerySet:
+    held = model.objects.all()
+    return held if exclude_pk is None else held.exclude(pk=exclude_pk)
+
+
+def highest_number(model, base: str, exclude_pk=None) -> int:
+    """The highest n of the slugs "base-n" held; 1 when there are none (the base itself is held)."""
+    prefix = f"{base}-"
+    held = held_slugs(model, exclude_pk)
+    if connection.vendor == "postgresql":
+        # Answered by the pattern index Django adds to a unique slug column.
+        held = held.filter(slug__startswith=prefix)
+    else:
+        # SQLite's LIKE ignores case and so its index: a range of byte order instead, "base-0" up to "base-:"
+        # (the character after "9").
+        held = held.filter(slug__gte=f"{prefix}0", slug__lt=f"{prefix}:")
+    numbered = re.compile(rf"{re.escape(prefix)}(\d+)")
+    numbers = (
+        int(found[1]) for slug in held.values_list("slug", flat=True).iterator() if (found := numbered.fullmatch(slug))
+    )
+    return max(numbers, default=1)
 
 
 class Outlet(models.Model):
@@ -321,18 +339,18 @@ class SpeakerQuerySet(models.QuerySet):
         """Speakers whose name or one of whose aliases holds ``text``."""
         return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
 
-    def with_counts(self):
-        """Annotate ``quote_count`` and ``pledge_count``: the speaker's published quotes and pledges."""
+    def public(self):
+        """Speakers readers may see: those with a published quote or pledge."""
+        return self.filter(Q(quote_count__gt=0) | Q(pledge_count__gt=0))
+
+    def recount(self) -> None:
+        """Store afresh each speaker's counts of published quotes and pledges (see articles/counting.py)."""
         from pledges.models import Pledge  # pledges.models imports this module
 
-        return self.annotate(
+        self.update(
             quote_count=count_of(Quote.objects.published().filter(speaker=OuterRef("pk"))),
             pledge_count=count_of(Pledge.objects.published().for_speaker(OuterRef("pk"))),
         )
-
-    def public(self):
-        """Speakers readers may see: those with a published quote or pledge, annotated with_counts()."""
-        return self.with_counts().filter(Q(quote_count__gt=0) | Q(pledge_count__gt=0))
 
 
 def count_of(queryset) -> Coalesce:
@@ -365,9 +383,12 @@ class Speaker(models.Model):
         validators=[RegexValidator(r"^Q[1-9]\d*$", "A Wikidata ID looks like Q12345.")],
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stored, not counted per request: pages sort a million quotes' speakers by them (articles/counting.py).
+    quote_count = models.PositiveIntegerField(default=0, editable=False, help_text="Published quotes.")
+    pledge_count = models.PositiveIntegerField(default=0, editable=False, help_text="Published pledges.")
 
     objects = SpeakerQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["quote_count", "pledge_count"])
 
     class Meta:
         ordering = ["name"]
@@ -381,6 +402,7 @@ class Speaker(models.Model):
                 fields=["article", "name"], condition=Q(kind="unnamed"), name="speaker_unique_unnamed_per_article"
             ),
         ]
+        indexes = [models.Index(fields=["-quote_count", "name"], name="speaker_most_quoted")]
 
     def __str__(self):
         return self.name

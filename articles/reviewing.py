@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from simple_history.utils import bulk_update_with_history
 
 from .caching import pages_changed
+from .counting import recount, speakers_of
 from .models import Origin, Review, record_machine_baselines
 
 CONTEXT_CHARS = 160  # of the article on each side of a highlighted item
@@ -50,7 +51,9 @@ def record_review(queryset, review: str, *, note: str = "", editor=None) -> int:
         item.updated_at = now
     fields = ["review", "review_note", "version", "updated_at"]
     bulk_update_with_history(items, queryset.model, fields, default_user=editor, default_date=now)
-    pages_changed()  # a bulk update sends no signals
+    # A bulk update sends no signals.
+    recount(speakers_of(items))
+    pages_changed()
     return len(items)
 
 

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
+from django.db.models import Case, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -18,8 +19,9 @@ SEARCH_CONFIG = "english"
 WORD = re.compile(r"\w+")
 # Enough for any real question; keeps a pasted page from becoming a thousand-term query.
 MAX_WORDS = 32
-# How many of the best matches SQLite's search ranks by relevance; the rest follow, newest first.
-RANKED_MATCHES = 200
+# How many matches are ranked by relevance: the newest, so that a word found in half a million rows
+# costs no more to rank than a rare one. The rest follow, newest first.
+RANKED_MATCHES = 500
 
 
 def search_words(text: str) -> list[str]:
@@ -91,41 +93,50 @@ class SearchableQuerySet(models.QuerySet):
 
     search_fields: tuple[str, ...] = ()
 
-    def search(self, text: str):
-        """Rows holding every word of ``text``, most relevant first, each annotated with its ``rank``."""
+    def search(self, text: str, *, ranked_only: bool = False):
+        """Rows holding every word of ``text``, each annotated with its ``rank``: the newest RANKED_MATCHES
+        by relevance, then the rest newest first.
+
+        ``ranked_only``: only those newest matches, as a search page shows, whose cost stays the same
+        however common the words.
+        """
         if not search_words(text):
             return self.none()
         if connections[self.db].vendor == "postgresql":
-            return self.postgresql_search(text)
-        return self.sqlite_search(text)
+            return self.postgresql_search(text, ranked_only)
+        return self.sqlite_search(text, ranked_only)
 
-    def postgresql_search(self, text: str):
+    def postgresql_search(self, text: str, ranked_only: bool):
         vector = search_vector(*self.search_fields)
         query = SearchQuery(" ".join(search_words(text)), search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            self.alias(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-pk")
-        )
+        newest = self.model._base_manager.alias(document=vector).filter(document=query).order_by("-pk")
+        newest = newest.values("pk")[:RANKED_MATCHES]
+        if ranked_only:
+            return self.filter(pk__in=newest).annotate(rank=SearchRank(vector, query)).order_by("-rank", "-pk")
+        rank = Case(When(pk__in=newest, then=SearchRank(vector, query)), default=models.Value(0.0))
+        return self.alias(document=vector).filter(document=query).annotate(rank=rank).order_by("-rank", "-pk")
 
-    def sqlite_search(self, text: str):
-        """Every matching row; the RANKED_MATCHES best first, in FTS5's order, then the rest newest first.
-
-        FTS5 ranks the matches in one pass inside its index, which SQLite runs once and keeps; a rank
-        computed for each row of the outer query instead runs the whole match again for every row:
-        seconds for a common word over a million quotes.
+    def sqlite_search(self, text: str, ranked_only: bool):
+        """FTS5 finds the newest matches from the end of its index and ranks them (bm25) in the same pass,
+        which SQLite runs once and keeps; a rank computed for each row of the outer query would run the
+        match again for every row.
         """
         table, source = fts5_table(self.model), self.model._meta.db_table
         match = fts5_match(text)
-        matching = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))
+        newest = (
+            f"SELECT rowid, -rank AS score FROM {table} WHERE {table} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
+        )
         # rank is bm25(), lower for better matches; negated so that both databases sort rank descending.
-        best = f"SELECT rowid, -rank AS score FROM {table} WHERE {table} MATCH %s ORDER BY rank LIMIT {RANKED_MATCHES}"
         rank = Coalesce(
-            RawSQL(f'SELECT best.score FROM ({best}) AS best WHERE best.rowid = "{source}"."id"', (match,)),
+            RawSQL(f'SELECT newest.score FROM ({newest}) AS newest WHERE newest.rowid = "{source}"."id"', (match,)),
             models.Value(0.0),
             output_field=models.FloatField(),
         )
+        if ranked_only:
+            matching = RawSQL(f"SELECT rowid FROM ({newest})", (match,))
+        else:
+            matching = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))
         return self.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-pk")
 
 

@@ -18,6 +18,7 @@ from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter
 from .merging import redirect_for
 from .models import Article, Quote, Speaker
 from .pagination import CappedCountPaginator
+from .search import RANKED_MATCHES
 from .serializers import ArticleSerializer, QuoteSerializer, SpeakerSerializer
 
 
@@ -221,16 +222,17 @@ def search(request):
     sections, more_than_counted = {}, set()
     if form.is_valid():
         text = form.cleaned_data["q"]
+        # The newest matches only (RANKED_MATCHES of each kind): a common word costs no more than a rare
+        # one, and each section links to its full list.
         sections = {
-            "articles": Article.objects.published().select_related("outlet").search(text),
-            "quotes": Quote.objects.published().select_related("speaker", "article").search(text),
-            "speakers": Speaker.objects.public().search(text).order_by("-quote_count", "name"),
-            "pledges": Pledge.objects.published().select_related("pledger").search(text),
+            "articles": Article.objects.published().select_related("outlet").search(text, ranked_only=True),
+            "quotes": Quote.objects.published().select_related("speaker", "article").search(text, ranked_only=True),
+            "speakers": Speaker.objects.public().search(text).order_by("-quote_count", "name")[:RANKED_MATCHES],
+            "pledges": Pledge.objects.published().select_related("pledger").search(text, ranked_only=True),
         }
-        # Counted only so far, as the lists are: a common word matches much of the archive.
-        paginators = {name: CappedCountPaginator(results, SEARCH_RESULTS) for name, results in sections.items()}
-        sections = {name: (paginator.count, sections[name][:SEARCH_RESULTS]) for name, paginator in paginators.items()}
-        more_than_counted = {name for name, paginator in paginators.items() if paginator.count_is_capped}
+        counts = {name: results.count() for name, results in sections.items()}
+        more_than_counted = {name for name, count in counts.items() if count >= RANKED_MATCHES}
+        sections = {name: (counts[name], results[:SEARCH_RESULTS]) for name, results in sections.items()}
     context = {"form": form, "sections": sections, "more_than_counted": more_than_counted}
     return render(request, "articles/search.html", context)
 

@@ -33,6 +33,16 @@ def test_better_matches_rank_first():
     assert results[0].rank > results[1].rank
 
 
+def test_only_the_newest_matches_are_ranked(monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 2)
+    focused_but_old = make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
+    passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among other things.")
+    focused = make_article(headline="Harbour road", body="The harbour road, the harbour gate, the harbour.")
+    assert list(Article.objects.search("harbour", ranked_only=True)) == [focused, passing]
+    # Every match is there; the unranked ones follow, newest first.
+    assert list(Article.objects.search("harbour")) == [focused, passing, focused_but_old]
+
+
 def test_search_composes_with_other_filters():
     make_article(headline="Draft about troops", body="Troops.", status=Article.Status.DRAFT)
     published = make_article(headline="Troops", body="Troops arrive.")

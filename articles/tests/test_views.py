@@ -288,6 +288,18 @@ def test_search_result_leads_to_the_full_list(client, archive):
     assert 'href="/quotes/?q=troops">All 7 quotes' in page
 
 
+def test_search_of_a_common_word_counts_only_the_newest_matches(client, archive, monkeypatch):
+    for module in ("articles.search", "articles.views"):
+        monkeypatch.setattr(f"{module}.RANKED_MATCHES", 3)
+    for n in range(6):
+        make_quote(f"troops number {n}", speaker=archive.ada)
+    response = client.get("/search/?q=troops")
+    count, results = response.context["sections"]["quotes"]
+    assert count == 3
+    assert len(results) == 3
+    assert 'href="/quotes/?q=troops">All 3+ quotes' in text_of(response)
+
+
 def test_search_without_a_query_shows_the_form(client):
     response = client.get("/search/")
     assert response.status_code == 200
