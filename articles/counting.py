@@ -10,7 +10,7 @@ call ``recount`` themselves.
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Case, F, Value, When
+from django.db import connection
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from pledges.models import Pledge
@@ -45,18 +45,26 @@ def recount(speaker_ids: Iterable[int]) -> None:
 
 
 def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
-    """Add the quotes and pledges of a new, published article to their speakers' counts, in one statement."""
+    """Add the quotes and pledges of a new, published article to their speakers' counts, in one statement.
+
+    Written in SQL: the ORM's equivalent (a CASE per speaker) took longer to build than all the rest of
+    an article's import to run. Rows are locked in the order of their ids, so that importers running
+    side by side never wait on each other in a circle.
+    """
     quote_counts = Counter(quote.speaker_id for quote in quotes)
     pledge_counts = Counter(pk for pledge in pledges for pk in speakers_of([pledge]))
-    if speaker_ids := sorted(quote_counts.keys() | pledge_counts.keys()):
-        Speaker.objects.filter(pk__in=speaker_ids).update(
-            quote_count=F("quote_count") + increments(quote_counts),
-            pledge_count=F("pledge_count") + increments(pledge_counts),
-        )
-
-
-def increments(counts: Counter) -> Case:
-    return Case(*(When(pk=pk, then=Value(n)) for pk, n in counts.items()), default=Value(0))
+    speaker_ids = sorted(quote_counts.keys() | pledge_counts.keys())
+    if not speaker_ids:
+        return
+    added = " UNION ALL ".join(["SELECT %s AS speaker, %s AS quotes, %s AS pledges"] * len(speaker_ids))
+    table = connection.ops.quote_name(Speaker._meta.db_table)
+    # Only the table's name and placeholders are put in the text; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET quote_count = quote_count + added.quotes, pledge_count = pledge_count + added.pledges "  # noqa: S608
+        f"FROM ({added}) AS added WHERE {table}.id = added.speaker"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for pk in speaker_ids for value in (pk, quote_counts[pk], pledge_counts[pk])])
 
 
 def remember_counted_speakers(sender, instance, **kwargs) -> None:

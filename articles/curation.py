@@ -57,11 +57,12 @@ def apply_extraction(article: Article, extraction: Extraction, *, new_article: b
     ``new_article``: the article was created in this transaction, so nothing of it is held yet and no
     other transaction can see it; the lookups and the lock are skipped.
     """
-    with transaction.atomic():
+    # Within the caller's transaction, if any: an import's article and its items stand or fall together.
+    with transaction.atomic(savepoint=False):
         if not new_article:
             # One curation of an article at a time: a second run waits, then finds the first one's items.
             Article.objects.select_for_update().filter(pk=article.pk).exists()
-        speakers = SpeakerResolver(article)
+        speakers = SpeakerResolver(article, new_article=new_article)
         speakers.resolve_all(extraction)
         held_quotes = [] if new_article else list(Quote.objects.filter(article=article, extraction_key__isnull=False))
         held_pledges = [] if new_article else list(Pledge.objects.filter(article=article, extraction_key__isnull=False))
@@ -188,8 +189,9 @@ class SpeakerResolver:
     one are never merged. Unnamed sources belong to their article.
     """
 
-    def __init__(self, article: Article):
+    def __init__(self, article: Article, *, new_article: bool = False):
         self.article = article
+        self.new_article = new_article  # so it has no unnamed sources yet
         self.speakers: dict[str, Speaker] = {}
         self.created: list[Speaker] = []
 
@@ -211,7 +213,11 @@ class SpeakerResolver:
 
     def resolve_unnamed(self, sources: list[Source]) -> None:
         names = {source.name: source.name[:200] for source in sources}
-        held = {s.name: s for s in Speaker.objects.filter(article=self.article, name__in=names.values())}
+        held = (
+            {}
+            if self.new_article
+            else {s.name: s for s in self.article.unnamed_sources.filter(name__in=names.values())}
+        )
         missing = sorted(set(names.values()) - set(held))
         # The article's id keeps "officials" of one story apart from those of every other.
         slugs = unique_slugs(Speaker, [f"{name} {self.article.pk}" for name in missing])

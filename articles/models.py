@@ -84,7 +84,7 @@ def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None)
 
 
 def held_slugs(model, exclude_pk=None) -> models.QuerySet:
-    held = model.objects.all()
+    held = model.objects.order_by()
     return held if exclude_pk is None else held.exclude(pk=exclude_pk)
 
 

@@ -42,22 +42,22 @@ def pages(database: str) -> dict[str, str]:
     from articles.models import Article, Quote, Speaker
     from pledges.models import Pledge
 
-    speaker = (
-        Speaker.objects.named()
-        .annotate(quotes_said=Count("quotes"))
-        .order_by("-quotes_said")
-        .values_list("slug", flat=True)
-        .first()
-    )
+    speaker = Speaker.objects.named().order_by("-quote_count").values_list("slug", flat=True).first()
     newest = Article.objects.published().aggregate(newest=Max("published"))["newest"]
     status = Pledge.objects.values_list("status", flat=True).annotate(n=Count("pk")).order_by("-n").first()
+    article = Article.objects.published().order_by("-published", "-id").first()
+    pledge = Pledge.objects.published().order_by("-made_on", "-id").first()
     word = "government"
     return {
         "/healthz": "/healthz",
+        "home": "/",
         "articles": "/articles/",
+        "article": article.get_absolute_url(),
         "quotes by speaker": f"/quotes/?speaker={speaker}",
         "quotes by dates": f"/quotes/?after={newest.replace(month=1, day=1)}&before={newest}",
         "pledges by status": f"/pledges/?status={status}",
+        "pledge": pledge.get_absolute_url(),
+        "speakers": "/speakers/",
         "speaker": f"/speakers/{speaker}/",
         "search": f"/search/?q={word}",
         "api articles": "/api/articles/",

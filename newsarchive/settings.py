@@ -50,14 +50,15 @@ def database_from_url(url: str) -> dict:
 def sqlite_database(path: Path) -> dict:
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock when a
     # transaction begins, so two writers queue on the busy timeout instead of failing with
-    # "database is locked" when a read lock would have to be upgraded.
+    # "database is locked" when a read lock would have to be upgraded. A page cache of 64 MiB a connection
+    # (2 MiB by default) keeps the indexes an import and the pages look up in memory as the archive grows.
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         },
     }
 
