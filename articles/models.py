@@ -19,7 +19,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from .importing.dateline import derive_headline, parse_dateline
 from .importing.records import ArticleRecord
-from .search import SearchableQuerySet
+from .search import SearchableQuerySet, search_words
 
 WHITESPACE = re.compile(r"\s+")
 NOT_A_WORD = re.compile(r"[^\w\s]")
@@ -330,14 +330,24 @@ class ArticleRevision(models.Model):
         return f"{self.article} (revision {self.number})"
 
 
-class SpeakerQuerySet(models.QuerySet):
+class SpeakerQuerySet(SearchableQuerySet):
+    search_fields = ("name",)
+
     def named(self):
         """People and bodies, which are shared across articles."""
         return self.exclude(kind=Speaker.Kind.UNNAMED)
 
-    def search(self, text: str):
-        """Speakers whose name or one of whose aliases holds ``text``."""
-        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+    def search(self, text: str, *, ranked_only: bool = False):
+        """Speakers whose name, or one of whose aliases, holds every word of ``text``; in this queryset's order.
+
+        Through the full-text indexes of both: a name matched by its letters anywhere would be a scan of
+        every speaker and alias on each search.
+        """
+        if not search_words(text):
+            return self.none()
+        named = super().search(text, ranked_only=ranked_only).values("pk")
+        aliased = SpeakerAlias.objects.search(text, ranked_only=ranked_only).values("speaker")
+        return self.filter(Q(pk__in=named) | Q(pk__in=aliased))
 
     def public(self):
         """Speakers readers may see: those with a published quote or pledge."""
@@ -418,6 +428,10 @@ class Speaker(models.Model):
         super().save(*args, **kwargs)
 
 
+class SpeakerAliasQuerySet(SearchableQuerySet):
+    search_fields = ("name",)
+
+
 class SpeakerAlias(models.Model):
     """A name under which a person or body is found across articles; each leads to one speaker."""
 
@@ -425,6 +439,7 @@ class SpeakerAlias(models.Model):
     name = models.CharField(max_length=200)
     key = models.CharField(max_length=200, unique=True, editable=False)
 
+    objects = SpeakerAliasQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

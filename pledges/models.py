@@ -1,9 +1,10 @@
 import datetime as dt
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -27,6 +28,21 @@ OVERDUE = "overdue"
 SETTLED = (Status.KEPT, Status.BROKEN)
 
 
+class Score(NamedTuple):
+    status: str
+    label: str
+    count: int
+    more: bool  # there are more than ``count``
+
+
+SCORE_LIMIT = 1_000
+
+
+def capped_count(queryset) -> tuple[int, bool]:
+    counted = queryset.order_by().values("pk")[: SCORE_LIMIT + 1].count()
+    return min(counted, SCORE_LIMIT), counted > SCORE_LIMIT
+
+
 class PledgeQuerySet(ExtractedItemQuerySet):
     search_fields = ("text", "action")
 
@@ -44,15 +60,16 @@ class PledgeQuerySet(ExtractedItemQuerySet):
             return self.overdue(today)
         return self.filter(status=status)
 
-    def scorecard(self, today: dt.date | None = None) -> list[tuple[str, str, int]]:
-        """(status, label, count) for each status and for overdue pledges, counted in one query."""
+    def scorecard(self, today: dt.date | None = None) -> list[Score]:
+        """A Score for each status and for overdue pledges.
+
+        Each is counted as the lists are, only so far (SCORE_LIMIT, then "1,000+"), through the status and
+        deadline indexes: a count of every pledge under each status would read them all on every page.
+        """
         today = today or timezone.localdate()
-        counts = self.order_by().aggregate(
-            **{f"n{i}": Count("pk", filter=Q(status=status)) for i, status in enumerate(Status)},
-            overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(status__in=SETTLED)),
-        )
-        lines = [(status.value, status.label, counts[f"n{i}"]) for i, status in enumerate(Status)]
-        return [*lines, (OVERDUE, "Overdue", counts["overdue"])]
+        scores = [(status.value, status.label, self.filter(status=status)) for status in Status]
+        scores.append((OVERDUE, "Overdue", self.overdue(today)))
+        return [Score(status, label, *capped_count(pledges)) for status, label, pledges in scores]
 
 
 class Pledge(ExtractedItem):

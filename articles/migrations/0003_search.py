@@ -2,22 +2,10 @@
 
 from django.db import migrations
 
-from articles.search import create_search_index, drop_search_index
-
-SEARCHED = {"article": ("headline", "body"), "quote": ("text",)}
-
-
-def create(apps, schema_editor):
-    for model_name, fields in SEARCHED.items():
-        create_search_index(apps.get_model("articles", model_name), fields, schema_editor)
-
-
-def drop(apps, schema_editor):
-    for model_name, fields in SEARCHED.items():
-        drop_search_index(apps.get_model("articles", model_name), fields, schema_editor)
+from articles.search import search_indexes
 
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0002_links_to_pledges_and_editors")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [search_indexes("articles", {"article": ("headline", "body"), "quote": ("text",)})]

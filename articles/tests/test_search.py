@@ -1,13 +1,16 @@
 """Ranked full-text search behind one QuerySet method, on SQLite's FTS5 and PostgreSQL's own."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 
-from articles.models import Article, Quote
+from articles.models import Article, Quote, Speaker, SpeakerAlias
 from articles.presentation import snippet
 from articles.search import fts5_match, search_words
-from articles.tests.factories import make_article, make_pledge, make_quote
+from articles.tests.factories import make_article, make_pledge, make_quote, make_speaker
 from pledges.models import Pledge
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +80,18 @@ def test_the_index_follows_changes_and_deletions():
     assert not Article.objects.search("icebreakers").exists()
 
 
+def test_speakers_are_found_by_a_word_of_their_name_or_of_an_alias():
+    trudeau = make_speaker("Justin Trudeau")
+    SpeakerAlias.objects.create(speaker=trudeau, name="Prime Minister Justin Trudeau")
+    make_speaker("Justine Greening")
+    assert list(Speaker.objects.search("trudeau")) == [trudeau]
+    assert list(Speaker.objects.search("prime minister")) == [trudeau]
+    trudeau.name = "Pierre Trudeau"
+    trudeau.save()
+    assert list(Speaker.objects.search("pierre")) == [trudeau]
+    assert not Speaker.objects.search("greening trudeau").exists()
+
+
 def test_search_words_drop_syntax_and_cap_length():
     assert search_words('"troops" NEAR(mali*') == ["troops", "NEAR", "mali"]
     assert len(search_words("word " * 500)) == 32
@@ -93,12 +108,35 @@ def test_sqlite_index_survives_a_table_rebuild(transactional_db):
     assert list(Quote.objects.search("icebreakers")) == [quote]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL searches through a GIN index")
-def test_postgresql_has_gin_indexes():
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own search")
+
+
+@postgresql_only
+def test_postgresql_searches_stored_documents_through_gin_indexes():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING gin%'")
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING gin (search_document)%'")
         names = {name for (name,) in cursor.fetchall()}
-    assert {"articles_article_search", "articles_quote_search", "pledges_pledge_search"} <= names
+        cursor.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'search_document'")
+        tables = {name for (name,) in cursor.fetchall()}
+    searched = {"articles_article", "articles_quote", "pledges_pledge", "articles_speaker", "articles_speakeralias"}
+    assert {f"{table}_search"[:30] for table in searched} <= names
+    assert searched <= tables
+
+
+@postgresql_only
+def test_a_database_searching_through_expression_indexes_gets_stored_documents(transactional_db):
+    store_documents = import_module("articles.migrations.0008_stored_search_documents").store_documents
+    with connection.cursor() as cursor:  # the quotes' search as the first search migration made it
+        cursor.execute("DROP INDEX articles_quote_search")
+        cursor.execute("ALTER TABLE articles_quote DROP COLUMN search_document")
+        cursor.execute(
+            "CREATE INDEX articles_quote_search ON articles_quote "
+            "USING gin (to_tsvector('english'::regconfig, COALESCE(text, '')))"
+        )
+    with connection.schema_editor() as schema_editor:
+        store_documents(django_apps, schema_editor)
+    quote = make_quote("the icebreakers are ready")
+    assert list(Quote.objects.search("icebreakers")) == [quote]
 
 
 def test_snippet_marks_the_words_and_escapes_the_rest():

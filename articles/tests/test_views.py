@@ -48,7 +48,7 @@ def test_home_shows_latest_articles_quotes_and_a_scorecard(client, archive):
     assert archive.draft.headline not in page
     assert archive.rejected.get_absolute_url() not in page
     assert 'href="/pledges/?status=kept"' in page
-    counts = {status: count for status, _, count in response.context["scorecard"]}
+    counts = {score.status: score.count for score in response.context["scorecard"]}
     assert counts == {
         "not-yet-rated": 1,
         "in-the-works": 0,
@@ -558,7 +558,7 @@ def fill_archive(archive, n: int):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/", 4),
+        ("/", 10),  # the latest articles and quotes, and a count for each line of the scorecard
         ("/articles/?q=troops&speaker=ada-lovelace&subject=worldnews&outlet=reuters", 9),
         ("/speakers/?sort=-quotes", 3),
         ("/quotes/?q=troops&speaker=ada-lovelace&outlet=reuters", 7),

@@ -63,9 +63,20 @@ def test_pledge_filters(client, archive, query, expected):
 
 def test_scorecard_counts_the_current_filter_whatever_the_status(client, archive):
     response = client.get("/pledges/?pledger=ada-lovelace&status=kept")
-    counts = {status: count for status, _, count in response.context["scorecard"]}
+    counts = {score.status: score.count for score in response.context["scorecard"]}
     assert counts["kept"] == 1 and counts["not-yet-rated"] == 1 and counts["broken"] == 0
     assert 'href="?pledger=ada-lovelace&amp;status=broken"' in response.content.decode()
+
+
+def test_scorecard_counts_only_so_far(client, archive, monkeypatch):
+    monkeypatch.setattr("pledges.models.SCORE_LIMIT", 1)
+    for n in range(2):
+        make_pledge(f"We will build {n} schools")
+    response = client.get("/pledges/")
+    scores = {score.status: (score.count, score.more) for score in response.context["scorecard"]}
+    assert scores["not-yet-rated"] == (1, True)
+    assert scores["broken"] == (1, False)
+    assert '<span class="count">1+</span> <span class="label">Not yet rated</span>' in response.content.decode()
 
 
 def test_scorecard_is_hidden_when_the_filters_are_invalid(client, archive):
@@ -129,11 +140,12 @@ def test_status_feed_lists_changes_of_the_filtered_pledges(client, archive):
 def test_pledge_list_query_budget(client, archive, django_assert_max_num_queries):
     for n in range(30):
         make_pledge(f"We will build {n} schools", made_on=dt.date(2017, 1, 1))
-    # Choices and validation for pledger and topic, twice over for the scorecard, then the counts and page.
-    with django_assert_max_num_queries(9):
+    # Choices and validation for pledger and topic, twice over for the scorecard, a count for each of the
+    # scorecard's seven lines, then the list's count and page.
+    with django_assert_max_num_queries(14):
         response = client.get("/pledges/?status=not-yet-rated&pledger=ada-lovelace&topic=aid")
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(11):
         assert len(client.get("/pledges/").context["pledge_list"]) == 25
 
 
