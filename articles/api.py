@@ -66,11 +66,7 @@ class SpeakerViewSet(ArchiveViewSet):
 
 
 class QuoteViewSet(ArchiveViewSet):
-    queryset = (
-        Quote.objects.published()
-        .select_related("speaker", "article", "article__outlet")
-        .order_by("-article__published", "-article_id", "start")
-    )
+    queryset = Quote.objects.published().select_related("speaker", "article", "article__outlet").newest_first()
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
 

@@ -20,7 +20,7 @@ from .caching import pages_changed
 from .counting import add_counts, recount, speakers_of, speakers_of_articles
 from .extraction import extract
 from .extraction.types import Extraction, FoundPledge, FoundQuote, Source, SourceKind
-from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, unique_slugs
+from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, is_public, unique_slugs
 
 SPEAKER_KINDS = {
     SourceKind.PERSON: Speaker.Kind.PERSON,
@@ -66,7 +66,11 @@ def apply_extraction(article: Article, extraction: Extraction, *, new_article: b
         speakers.resolve_all(extraction)
         held_quotes = [] if new_article else list(Quote.objects.filter(article=article, extraction_key__isnull=False))
         held_pledges = [] if new_article else list(Pledge.objects.filter(article=article, extraction_key__isnull=False))
-        outcome = sync_items(Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers))
+        # Machine items are unreviewed: readers see them when they see the article.
+        copies = {"article_published": article.published, "public": is_public(article, Review.UNREVIEWED)}
+        outcome = sync_items(
+            Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers) | copies
+        )
         outcome += sync_items(Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers))
         outcome.speakers_created = speakers.created
         # Written in bulk, which sends no signals.
@@ -124,10 +128,9 @@ def sync_items(model, article: Article, held, found_items, values_of) -> Curatio
             changed_fields |= differing
     if new:
         if model is Pledge:
-            slugs = unique_slugs(Pledge, [pledge.slug_text for pledge in new], Pledge.SLUG_LENGTH)
-            for pledge, slug in zip(new, slugs, strict=True):
-                pledge.slug = slug
-        model.objects.bulk_create(new)
+            create_pledges(new)
+        else:
+            model.objects.bulk_create(new)
         outcome.added = len(new)
         if model is Quote:
             outcome.quotes_added = new
@@ -141,6 +144,25 @@ def sync_items(model, article: Article, held, found_items, values_of) -> Curatio
         model.objects.filter(pk__in=stale).delete()
         outcome.removed = len(stale)
     return outcome
+
+
+def create_pledges(pledges: list[Pledge]) -> None:
+    """Store new pledges, each under a free slug.
+
+    An import working side by side may take a slug between the lookup and the insert (both then
+    number a repeated pledge alike); the insert waits for it, fails, and the lookup is made again.
+    """
+    for last_try in (False, False, True):
+        slugs = unique_slugs(Pledge, [pledge.slug_text for pledge in pledges], Pledge.SLUG_LENGTH)
+        for pledge, slug in zip(pledges, slugs, strict=True):
+            pledge.slug = slug
+        try:
+            with transaction.atomic():
+                Pledge.objects.bulk_create(pledges)
+            return
+        except IntegrityError:
+            if last_try:
+                raise
 
 
 def quote_values(found: FoundQuote, speakers: SpeakerResolver) -> dict:

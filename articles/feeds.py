@@ -74,7 +74,7 @@ class QuoteFeed(FilteredFeed):
     title = "Latest quotes"
     subtitle = "Quotes found in the archive's stories, newest first."
     filterset_class = QuoteFilter
-    newest_first = ("-article__published", "-id")
+    newest_first = ("-article_published", "-article_id", "start")
 
     def link(self):
         return reverse("articles:quote_list")

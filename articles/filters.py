@@ -48,7 +48,8 @@ def values_of(queryset, field_name: str):
     """Choices from the distinct non-empty values of a column, read when the form is built."""
 
     def choices():
-        values = queryset.exclude(**{field_name: ""}).order_by(field_name).values_list(field_name, flat=True)
+        # Greater than empty, rather than not empty: a range of the column's index, skipping the empty ones.
+        values = queryset.filter(**{f"{field_name}__gt": ""}).order_by(field_name).values_list(field_name, flat=True)
         return [(value, value) for value in values.distinct()]
 
     return choices
@@ -118,8 +119,8 @@ class SpeakerFilter(ArchiveFilterSet):
 class SpeakerQuoteFilter(ArchiveFilterSet):
     """What narrows one speaker's quotes: words and dates."""
 
-    after = on_or_after("article__published")
-    before = on_or_before("article__published")
+    after = on_or_after("article_published")
+    before = on_or_before("article_published")
 
     class Meta:
         model = Quote
@@ -136,7 +137,7 @@ class QuoteFilter(SpeakerQuoteFilter):
     )
     kind = filters.ChoiceFilter(choices=Quote.Kind.choices, label="Direct or reported", empty_label="Either")
     sort = SortFilter(
-        fields=(("article__published", "published"), ("speaker__name", "speaker")),
+        fields=(("article_published", "published"), ("speaker__name", "speaker")),
         field_labels={"published": "Date", "speaker": "Speaker"},
     )
 

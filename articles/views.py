@@ -60,9 +60,7 @@ class FilteredListView(FilterView):
 def home(request):
     context = {
         "articles": Article.objects.published().select_related("outlet")[:8],
-        "quotes": Quote.objects.published()
-        .select_related("speaker", "article")
-        .order_by("-article__published", "-id")[:6],
+        "quotes": Quote.objects.published().select_related("speaker", "article").newest_first()[:6],
         "scorecard": Pledge.objects.published().scorecard(),
     }
     return render(request, "articles/home.html", context)
@@ -157,7 +155,7 @@ class SpeakerDetailView(FilteredListView):
             Quote.objects.published()
             .for_speaker(self.speaker)
             .select_related("article", "article__outlet")
-            .order_by("-article__published", "-article_id", "start")
+            .newest_first()
         )
 
     def get_context_data(self, **kwargs):
@@ -183,11 +181,7 @@ class QuoteListView(FilteredListView):
     download_name = "quotes"
 
     def get_queryset(self):
-        return (
-            Quote.objects.published()
-            .select_related("speaker", "article", "article__outlet")
-            .order_by("-article__published", "-article_id", "start")
-        )
+        return Quote.objects.published().select_related("speaker", "article", "article__outlet").newest_first()
 
 
 class QuoteDetailView(DetailView):

@@ -4,12 +4,12 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, unique_slug
+from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Review, Speaker, unique_slug
 
 
 class Status(models.TextChoices):
@@ -39,12 +39,22 @@ SCORE_LIMIT = 1_000
 
 
 def capped_count(queryset) -> tuple[int, bool]:
-    counted = queryset.order_by().values("pk")[: SCORE_LIMIT + 1].count()
+    counted = queryset.values("pk")[: SCORE_LIMIT + 1].count()
     return min(counted, SCORE_LIMIT), counted > SCORE_LIMIT
 
 
 class PledgeQuerySet(ExtractedItemQuerySet):
     search_fields = ("text", "action")
+
+    def published(self):
+        """Pledges readers may see: from published articles, not rejected by an editor.
+
+        The article is looked up pledge by pledge (EXISTS), so that a list is read in the order of the
+        pledges' own indexes and stops at its page; joined, SQLite reads every published article first
+        and sorts all their pledges.
+        """
+        published_article = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return self.filter(Exists(published_article)).exclude(review=Review.REJECTED)
 
     def for_speaker(self, speaker):
         """Pledges made by ``speaker`` or on its behalf."""
@@ -67,8 +77,10 @@ class PledgeQuerySet(ExtractedItemQuerySet):
         deadline indexes: a count of every pledge under each status would read them all on every page.
         """
         today = today or timezone.localdate()
-        scores = [(status.value, status.label, self.filter(status=status)) for status in Status]
-        scores.append((OVERDUE, "Overdue", self.overdue(today)))
+        # Each in the order of the index its filter starts: SQLite's statistics see nearly every pledge
+        # "not yet rated" and would otherwise read the whole table for the rarer statuses.
+        scores = [(s.value, s.label, self.filter(status=s).order_by("-made_on", "-id")) for s in Status]
+        scores.append((OVERDUE, "Overdue", self.overdue(today).order_by("deadline")))
         return [Score(status, label, *capped_count(pledges)) for status, label, pledges in scores]
 
 
@@ -116,6 +128,8 @@ class Pledge(ExtractedItem):
             models.Index(fields=["status", "-made_on", "-id"], name="pledge_status_newest"),
             models.Index(fields=["pledger"], name="pledge_pledger"),
             models.Index(fields=["deadline"], name="pledge_deadline"),
+            # The topics editors gave, for the list's choices: the many pledges without one are skipped.
+            models.Index(fields=["topic"], name="pledge_topic"),
         ]
         constraints = [
             *ExtractedItem.span_constraints("pledge"),

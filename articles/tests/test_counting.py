@@ -1,4 +1,7 @@
-"""Speakers' stored counts stay equal to what they count, whatever changes it."""
+"""What is stored for speed (speakers' counts, quotes' copies of their article's date and visibility) stays
+equal to what it derives from, whatever changes it."""
+
+import datetime as dt
 
 import pytest
 
@@ -43,6 +46,9 @@ def true_counts() -> dict[str, tuple[int, int]]:
 
 def assert_counts_true():
     assert stored_counts() == true_counts()
+    for quote in Quote.objects.select_related("article"):
+        visible = quote.article.status == Article.Status.PUBLISHED and quote.review != Review.REJECTED
+        assert (quote.article_published, quote.public) == (quote.article.published, visible), quote
 
 
 @pytest.fixture
@@ -101,6 +107,7 @@ def test_an_article_withdrawn_or_deleted_leaves_every_count(archive):
     archive.treaty.save()
     assert_counts_true()
     archive.treaty.status = Article.Status.PUBLISHED
+    archive.treaty.published = dt.date(2017, 9, 14)
     archive.treaty.save()
     assert_counts_true()
     archive.harbour.delete()

@@ -7,7 +7,7 @@ import pytest
 from articles.curation import apply_extraction
 from articles.extraction.types import Extraction, FoundPledge, FoundQuote, Quantity, Source, SourceKind
 from articles.models import Origin, Quote, Review, Speaker, unique_slugs
-from articles.tests.factories import make_article
+from articles.tests.factories import make_article, make_pledge
 from pledges.models import Pledge, Status
 
 pytestmark = pytest.mark.django_db
@@ -236,6 +236,25 @@ def test_a_speaker_slug_taken_meanwhile_is_retried(monkeypatch):
         article, Extraction(quotes=(found_quote(article, "the road would open", "Jane Roe"),), sources=(source,))
     )
     assert article.quotes.get().speaker.slug == "jane-roe-2"
+
+
+def test_a_pledge_slug_taken_meanwhile_is_retried(monkeypatch):
+    from articles import curation
+
+    article = make_article(body=BODY)
+    taken = make_pledge(slug="justin-trudeau-send-up-to-600-troops")  # what a concurrent import committed
+    pledge_lookups = []
+
+    def slugs_as_before_that_commit(model, texts, *args):
+        if model is not Pledge:
+            return unique_slugs(model, texts, *args)
+        pledge_lookups.append(texts)
+        return [taken.slug] if len(pledge_lookups) == 1 else unique_slugs(model, texts, *args)
+
+    monkeypatch.setattr(curation, "unique_slugs", slugs_as_before_that_commit)
+    apply_extraction(article, extraction_of(article, quotes=()))
+    assert article.pledges.get().slug != taken.slug
+    assert len(pledge_lookups) == 2
 
 
 def test_an_editors_first_change_to_a_speaker_keeps_the_importers_version():
