@@ -672,6 +672,8 @@ class Quote(ExtractedItem):
             models.Index(
                 fields=["speaker", "public", "-article_published", "-article", "start"], name="quote_speaker_newest"
             ),
+            # A speaker's roles with their first and last dates, read off the index alone.
+            models.Index(fields=["speaker", "public", "speaker_role", "article_published"], name="quote_speaker_roles"),
         ]
         constraints = ExtractedItem.span_constraints("quote")
 

@@ -163,13 +163,13 @@ class SpeakerDetailView(FilteredListView):
         # The most used roles, in the order they were first given.
         most_used = quotes.roles().order_by("-count", "speaker_role")[:ROLES_SHOWN]
         roles = sorted(most_used, key=lambda role: role["first"] or dt.date.min)
-        pledges = Pledge.objects.published().for_speaker(self.speaker).select_related("article")
+        pledges = Pledge.objects.published().select_related("article")
         return super().get_context_data(
             speaker=self.speaker,
             aliases=self.speaker.aliases.exclude(name=self.speaker.name),
             roles=roles,
             chart=presentation.quotes_over_time(list(quotes.per_month())),
-            pledges=pledges.order_by("-made_on", "-id")[:PLEDGES_SHOWN],
+            pledges=pledges.latest_for_speaker(self.speaker, PLEDGES_SHOWN),
             **kwargs,
         )
 
@@ -221,7 +221,7 @@ def search(request):
         sections = {
             "articles": Article.objects.published().select_related("outlet").search(text, ranked_only=True),
             "quotes": Quote.objects.published().select_related("speaker", "article").search(text, ranked_only=True),
-            "speakers": Speaker.objects.public().search(text).order_by("-quote_count", "name")[:RANKED_MATCHES],
+            "speakers": Speaker.objects.public().search(text, ranked_only=True).order_by("-quote_count", "name"),
             "pledges": Pledge.objects.published().select_related("pledger").search(text, ranked_only=True),
         }
         counts = {name: results.count() for name, results in sections.items()}

@@ -1,0 +1,25 @@
+"""What the pledge QuerySet answers the pages."""
+
+import datetime as dt
+
+import pytest
+
+from articles.tests.factories import make_pledge, make_speaker
+from pledges.models import Pledge
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_speakers_latest_pledges_merge_those_made_and_those_made_on_its_behalf():
+    canada, trudeau = make_speaker("Canada"), make_speaker("Justin Trudeau")
+    own = [make_pledge(f"We will build {n} bridges", pledger=canada, made_on=dt.date(2017, n, 1)) for n in (1, 5)]
+    for_it = [
+        make_pledge(f"We will hire {n} teachers", pledger=trudeau, on_behalf_of=canada, made_on=dt.date(2017, n, 1))
+        for n in (3, 7)
+    ]
+    undated = make_pledge("We will plant trees", pledger=canada, made_on=None)
+    make_pledge("We will open a port", pledger=trudeau, made_on=dt.date(2017, 9, 1))  # Trudeau's own
+    everything = Pledge.objects.for_speaker(canada).order_by("-made_on", "-id")
+    assert Pledge.objects.latest_for_speaker(canada, 10) == list(everything)
+    assert set(everything) == {*own, *for_it, undated}
+    assert Pledge.objects.latest_for_speaker(canada, 2) == list(everything[:2])
