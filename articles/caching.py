@@ -29,6 +29,9 @@ GENERATION_KEY = "pages:generation"
 UNCACHED_PREFIXES = ("/admin/", "/healthz")
 # A download of a whole list is rare and large: not worth a cache entry.
 MAX_CACHED_BYTES = 1_000_000
+# How long a value kept until_pages_change() stays: a change makes it unreachable at once, and the
+# copies of past generations go after this.
+DERIVED_SECONDS = 3600
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"__csrf_token__"
 # What readers see changes with these; corrections readers send, and history rows, change nothing they see.
@@ -118,6 +121,11 @@ def page_generation() -> str:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def until_pages_change(key: str, read):
+    """What ``read()`` returns, kept in the shared cache until the next change readers can see."""
+    return cache.get_or_set(f"{page_generation()}:{key}", read, timeout=DERIVED_SECONDS)
 
 
 def new_generation() -> None:

@@ -11,7 +11,7 @@ import re
 from django.apps import apps
 from django.db import connections, migrations, models
 from django.db.models import Case, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "english"
@@ -130,46 +130,79 @@ class SearchableQuerySet(models.QuerySet):
         """
         if not search_words(text):
             return self.none()
-        if connections[self.db].vendor == "postgresql":
-            return self.postgresql_search(text, ranked_only)
-        return self.sqlite_search(text, ranked_only)
+        matching = RawSQL(*self.matching_ids(text, ranked_only))
+        newest = RawSQL(*self.matching_ids(text, ranked_only=True))
+        rank = self.rank_of_newest(text)
+        if not ranked_only:
+            rank = Case(When(pk__in=newest, then=rank), default=models.Value(0.0))
+        return self.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-pk")
 
-    def postgresql_search(self, text: str, ranked_only: bool):
-        """The newest matches come off the primary key's index, backwards, each row's stored document
-        checked as it is read; ts_rank reads the same stored document."""
-        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-        tsquery = "websearch_to_tsquery(%s::regconfig, %s)"
-        words = (SEARCH_CONFIG, " ".join(search_words(text)))
-        matching = f"SELECT id FROM {table} WHERE search_document @@ {tsquery}"  # noqa: S608 - words are parameters
-        newest = RawSQL(f"{matching} ORDER BY id DESC LIMIT {RANKED_MATCHES}", words)
-        rank = RawSQL(f"ts_rank({table}.search_document, {tsquery})", words, output_field=models.FloatField())
-        if ranked_only:
-            return self.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-pk")
-        rank = Case(When(pk__in=newest, then=rank), default=models.Value(0.0))
-        return self.filter(pk__in=RawSQL(matching, words)).annotate(rank=rank).order_by("-rank", "-pk")
+    def matching_ids(self, text: str, ranked_only: bool = False) -> tuple[str, tuple]:
+        """SQL for the ids of the rows holding every word of ``text`` (only the newest RANKED_MATCHES with
+        ``ranked_only``), and its parameters.
 
-    def sqlite_search(self, text: str, ranked_only: bool):
-        """FTS5 finds the newest matches from the end of its index and ranks them (bm25) in the same pass,
-        which SQLite runs once and keeps; a rank computed for each row of the outer query would run the
-        match again for every row.
+        On PostgreSQL the newest come through the GIN index, or for a common word off the primary key's
+        index backwards, whichever the planner finds cheaper; FTS5 reads them from the end of its index.
         """
+        if connections[self.db].vendor == "postgresql":
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            sql, params = f"SELECT id FROM {table} WHERE search_document @@ {TSQUERY}", postgresql_words(text)
+            newest = "id"
+        else:
+            table = fts5_table(self.model)
+            sql, params = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s", (fts5_match(text),)
+            newest = "rowid"
+        if ranked_only:
+            sql = f"SELECT id FROM ({sql} ORDER BY {newest} DESC LIMIT {RANKED_MATCHES}) AS newest"
+        return sql, params
+
+    def rank_of_newest(self, text: str) -> Expression:
+        """Each row's relevance to ``text``, higher for better; rows past the newest matches may get 0."""
+        if connections[self.db].vendor == "postgresql":
+            # The stored document: no row's text is parsed again.
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            sql = f"ts_rank({table}.search_document, {TSQUERY})"
+            return RawSQL(sql, postgresql_words(text), output_field=models.FloatField())
+        # FTS5 ranks the newest matches (bm25, lower for better, so negated) in the pass that finds them,
+        # which SQLite runs once and keeps; a rank computed for each row of the outer query would run the
+        # match again for every row.
         table, source = fts5_table(self.model), self.model._meta.db_table
-        match = fts5_match(text)
         newest = (
             f"SELECT rowid, -rank AS score FROM {table} WHERE {table} MATCH %s "
             f"ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
         )
-        # rank is bm25(), lower for better matches; negated so that both databases sort rank descending.
-        rank = Coalesce(
-            RawSQL(f'SELECT newest.score FROM ({newest}) AS newest WHERE newest.rowid = "{source}"."id"', (match,)),
+        return Coalesce(
+            RawSQL(
+                f'SELECT newest.score FROM ({newest}) AS newest WHERE newest.rowid = "{source}"."id"',
+                (fts5_match(text),),
+            ),
             models.Value(0.0),
             output_field=models.FloatField(),
         )
-        if ranked_only:
-            matching = RawSQL(f"SELECT rowid FROM ({newest})", (match,))
-        else:
-            matching = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))
-        return self.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-pk")
+
+
+TSQUERY = "websearch_to_tsquery(%s::regconfig, %s)"
+
+
+def union_of_matches(text: str, ranked_only: bool, searched: list[tuple[SearchableQuerySet, str]]) -> RawSQL:
+    """One list of ids, for an IN, from several searched tables: for each queryset, its matching rows'
+    ``column`` (their own id, or the id of what they belong to).
+
+    One list, so that the database reads each table's index once; two lists joined by OR make it scan
+    the outer table.
+    """
+    parts, params = [], ()
+    for queryset, column in searched:
+        matching, matching_params = queryset.matching_ids(text, ranked_only)
+        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+        parts.append(f"SELECT {column} FROM {table} WHERE id IN ({matching})")
+        params += matching_params
+    return RawSQL(" UNION ".join(parts), params)
+
+
+def postgresql_words(text: str) -> tuple[str, str]:
+    """The parameters of TSQUERY: every word of ``text``, without any query syntax."""
+    return SEARCH_CONFIG, " ".join(search_words(text))
 
 
 def restore_sqlite_search(using="default", **kwargs):

@@ -217,7 +217,7 @@ def prepare(database: str) -> None:
     env = {**os.environ, **server_environment(database, cache_seconds=0)}
     for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT, env=env, check=True, timeout=3600)
-    analyze = "from django.db import connection; connection.cursor().execute('ANALYZE')"
+    analyze = "from articles.management.commands.import_articles import refresh_statistics; refresh_statistics()"
     command = [sys.executable, "manage.py", "shell", "-c", analyze]
     subprocess.run(command, cwd=PROJECT, env=env, check=True, timeout=3600)
 

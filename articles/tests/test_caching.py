@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from articles.caching import new_generation, page_generation
-from articles.models import Quote, Review
+from articles.models import Article, Quote, Review
 from articles.reviewing import record_review
-from articles.tests.factories import make_archive, make_quote
+from articles.tests.factories import make_archive, make_article, make_quote
 from pledges.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,18 @@ def test_a_new_quote_empties_every_page(client, archive):
     generation = page_generation()
     make_quote("the budget would build 40 new bridges")
     assert page_generation() != generation
+
+
+@committing
+def test_a_lists_choices_are_kept_until_the_pages_change(client, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert '<option value="science">' not in client.get("/articles/").content.decode()
+    Article.objects.filter(pk=archive.harbour.pk).update(
+        subject="science"
+    )  # no signal: nothing changed, as far as pages know
+    assert '<option value="science">' not in client.get("/articles/").content.decode()
+    make_article(subject="science")
+    assert '<option value="science">' in client.get("/articles/").content.decode()
 
 
 @committing
