@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from articles.caching import new_generation, throttle_page_changes
 from articles.importing.readers import FORMATS, read_paths
@@ -31,8 +31,11 @@ logger = logging.getLogger(__name__)
 RELAXED_CONNECTIONS = weakref.WeakSet()
 # Readers see an import's new articles within this time; the page cache is not emptied per article.
 PAGE_CHANGE_SECONDS = 1.0
-# Records read (extracted) ahead of the writer on SQLite: enough to keep every worker busy.
+# Records read (extracted) ahead of the writer on SQLite: enough to keep every worker busy; also
+# how many it stores in one transaction.
 READ_AHEAD = 64
+# SQLite's page cache while importing (256 MiB), for the indexes of a large archive.
+IMPORT_CACHE_KIB = 262_144
 
 
 class Command(BaseCommand):
@@ -115,8 +118,23 @@ def import_records(records, pool, options) -> Iterator[tuple[str, str]]:
         return (store_record(record, read_record(record, options), options) for record in records)
     if connection.vendor == "sqlite":
         read = functools.partial(read_record, options=options)
-        return (store_record(record, found, options) for record, found in zip_read(pool, read, records))
+        return store_in_batches(zip_read(pool, read, records), options)
     return pool.imap(functools.partial(import_record, options=options), records, chunksize=8)
+
+
+def store_in_batches(read_records, options) -> Iterator[tuple[str, str]]:
+    """Store records as store_record() does, READ_AHEAD to a transaction, each record in a savepoint of it.
+
+    SQLite writes every page a transaction changed when it commits: the index pages that consecutive
+    stories share are then written once a batch, not once a story; and the page cache is made larger
+    than the indexes a large archive's import walks. A story that cannot be stored still rolls back alone.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    for batch in itertools.batched(read_records, READ_AHEAD):
+        with transaction.atomic():
+            outcomes = [store_record(record, found, options) for record, found in batch]
+        yield from outcomes
 
 
 def zip_read(pool, read, records):
