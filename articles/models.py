@@ -101,10 +101,18 @@ def highest_number(model, base: str, exclude_pk=None) -> int:
         # (the character after "9").
         held = held.filter(slug__gte=f"{prefix}0", slug__lt=f"{prefix}:")
     numbered = re.compile(rf"{re.escape(prefix)}(\d+)")
-    numbers = (
-        int(found[1]) for slug in held.values_list("slug", flat=True).iterator() if (found := numbered.fullmatch(slug))
-    )
+    # The highest number is the longest slug, then the last in order, that is "base-" and digits alone:
+    # the database sorts the range, and only its head comes back, however often the name is held.
+    longest_first = held.annotate(length=Length("slug")).order_by("-length", "-slug").values_list("slug", flat=True)
+    for slug in longest_first[:HEAD_OF_RANGE]:
+        if found := numbered.fullmatch(slug):
+            return int(found[1])
+    # All of the head were other names that begin alike ("base-2-more"): read them all.
+    numbers = (int(found[1]) for slug in held.values_list("slug", flat=True) if (found := numbered.fullmatch(slug)))
     return max(numbers, default=1)
+
+
+HEAD_OF_RANGE = 10
 
 
 class Outlet(models.Model):

@@ -117,13 +117,20 @@ def test_a_headline_held_many_times_finds_a_free_slug_in_a_few_queries(django_as
         )
         for n in range(1, 301)
     )
-    Article.objects.create(headline="Talks resume", slug="talks-resume-in-geneva", body="Another story.")
+    Article.objects.create(headline="Talks resume", slug="talks-resume-2-in-geneva", body="Another story.")
     with django_assert_max_num_queries(2):
         assert unique_slugs(Article, ["Talks resume", "Talks end", "Talks resume"]) == [
             "talks-resume-301",
             "talks-end",
             "talks-resume-302",
         ]
+
+
+def test_a_slug_numbered_past_names_that_begin_alike(monkeypatch):
+    monkeypatch.setattr("articles.models.HEAD_OF_RANGE", 1)
+    for slug in ("talks-resume", "talks-resume-2", "talks-resume-2-in-geneva", "talks-resume-2-in-oslo"):
+        Article.objects.create(headline="Talks resume", slug=slug, body=f"Story {slug}.")
+    assert unique_slugs(Article, ["Talks resume"]) == ["talks-resume-3"]
 
 
 def test_quote_offsets_must_match_its_text():
