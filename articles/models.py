@@ -320,12 +320,7 @@ class Article(models.Model):
         if self.pk is not None:
             record_machine_baselines(Article, [self.pk])
             # Before the article's own row, so that whatever follows its save (counts) sees them current.
-            self.quotes.update(
-                article_published=self.published,
-                public=Case(
-                    When(review=Review.REJECTED, then=Value(False)), default=Value(self.status == self.Status.PUBLISHED)
-                ),
-            )
+            self.quotes.all().refresh_public(self)
         super().save(*args, **kwargs)
 
 
@@ -642,15 +637,19 @@ class QuoteQuerySet(ExtractedItemQuerySet):
             .order_by("first", "speaker_role")
         )
 
-    def refresh_public(self) -> int:
-        """Store each quote's article date and whether readers may see it afresh, from its article."""
-        article = Article.objects.filter(pk=OuterRef("article_id"))
+    def refresh_public(self, article: Article | None = None) -> int:
+        """Store each quote's article date and whether readers may see it afresh: from ``article`` as it is
+        about to be saved, or else from each quote's article row."""
+        if article is None:
+            row = Article.objects.filter(pk=OuterRef("article_id"))
+            published = Subquery(row.values("published")[:1])
+            article_is_published = Exists(row.filter(status=Article.Status.PUBLISHED))
+        else:
+            published = Value(article.published)
+            article_is_published = Value(article.status == Article.Status.PUBLISHED)
         return self.update(
-            article_published=Subquery(article.values("published")[:1]),
-            public=Case(
-                When(review=Review.REJECTED, then=Value(False)),
-                default=Exists(article.filter(status=Article.Status.PUBLISHED)),
-            ),
+            article_published=published,
+            public=Case(When(review=Review.REJECTED, then=Value(False)), default=article_is_published),
         )
 
 

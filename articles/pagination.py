@@ -15,6 +15,14 @@ COUNT_AHEAD = 1_000
 MOST_ROWS_COUNTED = 10**12
 
 
+def capped_count(rows, limit: int) -> tuple[int, bool]:
+    """How many ``rows`` (a QuerySet or a list) there are, counted no further than ``limit``; and whether
+    there are more."""
+    head = rows[: limit + 1]
+    counted = len(head) if isinstance(head, list) else head.count()
+    return min(counted, limit), counted > limit
+
+
 class CappedCountPaginator(Paginator):
     count_limit = COUNT_AHEAD
     count_is_capped = False  # True when there are more rows than ``count``
@@ -37,10 +45,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        head = self.object_list[: self.count_limit + 1]
-        counted = len(head) if isinstance(head, list) else head.count()
-        self.count_is_capped = counted > self.count_limit
-        return min(counted, self.count_limit)
+        count, self.count_is_capped = capped_count(self.object_list, self.count_limit)
+        return count
 
 
 class CappedCountPagination(PageNumberPagination):

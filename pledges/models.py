@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Review, Speaker, unique_slug
+from articles.pagination import capped_count
 
 
 class Status(models.TextChoices):
@@ -36,11 +37,6 @@ class Score(NamedTuple):
 
 
 SCORE_LIMIT = 1_000
-
-
-def capped_count(queryset) -> tuple[int, bool]:
-    counted = queryset.values("pk")[: SCORE_LIMIT + 1].count()
-    return min(counted, SCORE_LIMIT), counted > SCORE_LIMIT
 
 
 class PledgeQuerySet(ExtractedItemQuerySet):
@@ -98,7 +94,9 @@ class PledgeQuerySet(ExtractedItemQuerySet):
         # "not yet rated" and would otherwise read the whole table for the rarer statuses.
         scores = [(s.value, s.label, self.filter(status=s).order_by("-made_on", "-id")) for s in Status]
         scores.append((OVERDUE, "Overdue", self.overdue(today).order_by("deadline")))
-        return [Score(status, label, *capped_count(pledges)) for status, label, pledges in scores]
+        return [
+            Score(status, label, *capped_count(pledges.values("pk"), SCORE_LIMIT)) for status, label, pledges in scores
+        ]
 
 
 class Pledge(ExtractedItem):
