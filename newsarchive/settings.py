@@ -28,6 +28,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Seconds a worker keeps its database connection between requests. On SQLite a connection also keeps its page
+# cache: a fresh one per request would read every index page it needs from the file again.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
+
+
 def database_from_url(url: str) -> dict:
     """A DATABASES entry from ``postgres://user:password@host:port/name`` or ``sqlite:///path``."""
     parts = urlsplit(url)
@@ -39,7 +44,7 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":
@@ -55,6 +60,7 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        "CONN_MAX_AGE": CONN_MAX_AGE,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
