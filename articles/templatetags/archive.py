@@ -36,6 +36,12 @@ def in_context(item):
 
 
 @register.filter
+def form_control(field):
+    """A filter form's input or select."""
+    return presentation.form_control(field)
+
+
+@register.filter
 def readable(text):
     """Text as readers see it: apostrophes that wire copy stripped put back."""
     return repair_apostrophes(text)
