@@ -67,11 +67,14 @@ def apply_extraction(article: Article, extraction: Extraction, *, new_article: b
         held_quotes = [] if new_article else list(Quote.objects.filter(article=article, extraction_key__isnull=False))
         held_pledges = [] if new_article else list(Pledge.objects.filter(article=article, extraction_key__isnull=False))
         # Machine items are unreviewed: readers see them when they see the article.
-        copies = {"article_published": article.published, "public": is_public(article, Review.UNREVIEWED)}
+        public = {"public": is_public(article, Review.UNREVIEWED)}
+        quote_copies = public | {"article_published": article.published}
         outcome = sync_items(
-            Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers) | copies
+            Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers) | quote_copies
         )
-        outcome += sync_items(Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers))
+        outcome += sync_items(
+            Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers) | public
+        )
         outcome.speakers_created = speakers.created
         # Written in bulk, which sends no signals.
         if not new_article:

@@ -321,6 +321,7 @@ class Article(models.Model):
             record_machine_baselines(Article, [self.pk])
             # Before the article's own row, so that whatever follows its save (counts) sees them current.
             self.quotes.all().refresh_public(self)
+            self.pledges.all().refresh_public(self)
         super().save(*args, **kwargs)
 
 
@@ -526,8 +527,13 @@ class ExtractedItemQuerySet(SearchableQuerySet):
     search_fields = ("text",)
 
     def published(self):
-        """Items readers may see: from published articles, not rejected by an editor."""
-        return self.filter(article__status=Article.Status.PUBLISHED).exclude(review=Review.REJECTED)
+        """Items readers may see: from published articles, not rejected by an editor (the stored ``public``)."""
+        return self.filter(public=True)
+
+    def refresh_public(self, article: Article | None = None) -> int:
+        """Store afresh what each item copies from its article: from ``article`` as it is about to be saved,
+        or else from each item's article row."""
+        return self.update(**self.model.copies_of_article(article))
 
     def awaiting_review(self):
         """Machine-found items no editor has looked at."""
@@ -554,6 +560,10 @@ class ExtractedItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Raised by every save, so that an editor's form opened at an older version is told of the change.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Whether readers may see the item, copied from its review and its article's status by save(),
+    # Article.save() and refresh_public(): lists and counts read it off their indexes, where a lookup
+    # of each item's article would read every item a list or a count goes through.
+    public = models.BooleanField(default=False, editable=False)
 
     class Meta:
         abstract = True
@@ -589,7 +599,17 @@ class ExtractedItem(models.Model):
         if self.pk is not None:
             self.version += 1
             record_machine_baselines(type(self), [self.pk])
+        self.public = is_public(self.article, self.review)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def copies_of_article(cls, article: Article | None = None) -> dict:
+        """What an update sets to copy from ``article``, or from each row's own article when None."""
+        if article is None:
+            article_is_published = Exists(Article.objects.published().filter(pk=OuterRef("article_id")))
+        else:
+            article_is_published = Value(article.status == Article.Status.PUBLISHED)
+        return {"public": Case(When(review=Review.REJECTED, then=Value(False)), default=article_is_published)}
 
 
 def is_public(article: Article, review: str) -> bool:
@@ -597,10 +617,6 @@ def is_public(article: Article, review: str) -> bool:
 
 
 class QuoteQuerySet(ExtractedItemQuerySet):
-    def published(self):
-        """Quotes readers may see: from published articles, not rejected by an editor (the stored ``public``)."""
-        return self.filter(public=True)
-
     def newest_first(self):
         """In the order of the lists, which the indexes beginning with ``public`` hold."""
         return self.order_by("-article_published", "-article_id", "start")
@@ -637,21 +653,6 @@ class QuoteQuerySet(ExtractedItemQuerySet):
             .order_by("first", "speaker_role")
         )
 
-    def refresh_public(self, article: Article | None = None) -> int:
-        """Store each quote's article date and whether readers may see it afresh: from ``article`` as it is
-        about to be saved, or else from each quote's article row."""
-        if article is None:
-            row = Article.objects.filter(pk=OuterRef("article_id"))
-            published = Subquery(row.values("published")[:1])
-            article_is_published = Exists(row.filter(status=Article.Status.PUBLISHED))
-        else:
-            published = Value(article.published)
-            article_is_published = Value(article.status == Article.Status.PUBLISHED)
-        return self.update(
-            article_published=published,
-            public=Case(When(review=Review.REJECTED, then=Value(False)), default=article_is_published),
-        )
-
 
 class Quote(ExtractedItem):
     class Kind(models.TextChoices):
@@ -662,11 +663,9 @@ class Quote(ExtractedItem):
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="quotes", db_index=False)
     speaker_role = models.CharField(max_length=300, blank=True, help_text="The role as this article writes it.")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT)
-    # Copies of the article's date and of whether readers may see the quote, kept by save(), Article.save()
-    # and refresh_public(): the lists filter and sort a million quotes by them through an index, where a
-    # join to the articles would read every quote a speaker or a date range has.
+    # A copy of the article's date, kept as ``public`` is: the lists filter and sort a million quotes by
+    # both through an index, where a join to the articles would read every quote a speaker or a date range has.
     article_published = models.DateField(null=True, blank=True, editable=False)
-    public = models.BooleanField(default=False, editable=False)
 
     objects = QuoteQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["article_published", "public"])
@@ -688,8 +687,16 @@ class Quote(ExtractedItem):
 
     def save(self, *args, **kwargs):
         self.article_published = self.article.published
-        self.public = is_public(self.article, self.review)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def copies_of_article(cls, article: Article | None = None) -> dict:
+        published = (
+            Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("published")[:1])
+            if article is None
+            else Value(article.published)
+        )
+        return super().copies_of_article(article) | {"article_published": published}
 
     def get_absolute_url(self):
         return reverse("articles:quote_detail", args=[self.pk])

@@ -7,7 +7,9 @@ and a list longer than that reads "1,000+".
 
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from rest_framework.pagination import PageNumberPagination
 
 COUNT_AHEAD = 1_000
@@ -21,6 +23,26 @@ def capped_count(rows, limit: int) -> tuple[int, bool]:
     head = rows[: limit + 1]
     counted = len(head) if isinstance(head, list) else head.count()
     return min(counted, limit), counted > limit
+
+
+def capped_counts(querysets: list, limit: int) -> list[tuple[int, bool]]:
+    """capped_count() of each of ``querysets`` (of one database), in one query: a round trip and a
+    statement for a whole scorecard instead of one for each of its lines."""
+    if not querysets:
+        return []
+    parts, params = [], []
+    for rows in querysets:
+        try:
+            sql, rows_params = rows.values("pk")[: limit + 1].query.get_compiler(rows.db).as_sql()
+        except EmptyResultSet:  # none(), or a filter that nothing can match
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 - Django's SQL, values in params
+        params.extend(rows_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        counted = cursor.fetchone()
+    return [(min(count, limit), count > limit) for count in counted]
 
 
 class CappedCountPaginator(Paginator):

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from .caching import pages_changed
 from .counting import recount, speakers_of
-from .models import Origin, Quote, Review, record_machine_baselines
+from .models import Origin, Review, record_machine_baselines
 
 CONTEXT_CHARS = 160  # of the article on each side of a highlighted item
 # Fields whose change is the review itself, or the form's bookkeeping, rather than an edit of the item.
@@ -51,9 +51,8 @@ def record_review(queryset, review: str, *, note: str = "", editor=None) -> int:
         item.updated_at = now
     fields = ["review", "review_note", "version", "updated_at"]
     bulk_update_with_history(items, queryset.model, fields, default_user=editor, default_date=now)
-    # A bulk update sends no signals, nor saves what quotes copy from their review.
-    if queryset.model is Quote:
-        Quote.objects.filter(pk__in=[item.pk for item in items]).refresh_public()
+    # A bulk update sends no signals, nor saves what items copy from their review.
+    queryset.model.objects.filter(pk__in=[item.pk for item in items]).refresh_public()
     recount(speakers_of(items))
     pages_changed()
     return len(items)

@@ -4,13 +4,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Review, Speaker, unique_slug
-from articles.pagination import capped_count
+from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, unique_slug
+from articles.pagination import capped_counts
 
 
 class Status(models.TextChoices):
@@ -41,16 +41,6 @@ SCORE_LIMIT = 1_000
 
 class PledgeQuerySet(ExtractedItemQuerySet):
     search_fields = ("text", "action")
-
-    def published(self):
-        """Pledges readers may see: from published articles, not rejected by an editor.
-
-        The article is looked up pledge by pledge (EXISTS), so that a list is read in the order of the
-        pledges' own indexes and stops at its page; joined, SQLite reads every published article first
-        and sorts all their pledges.
-        """
-        published_article = Article.objects.published().filter(pk=OuterRef("article_id"))
-        return self.filter(Exists(published_article)).exclude(review=Review.REJECTED)
 
     def for_speaker(self, speaker):
         """Pledges made by ``speaker`` or on its behalf."""
@@ -94,9 +84,8 @@ class PledgeQuerySet(ExtractedItemQuerySet):
         # "not yet rated" and would otherwise read the whole table for the rarer statuses.
         scores = [(s.value, s.label, self.filter(status=s).order_by("-made_on", "-id")) for s in Status]
         scores.append((OVERDUE, "Overdue", self.overdue(today).order_by("deadline")))
-        return [
-            Score(status, label, *capped_count(pledges.values("pk"), SCORE_LIMIT)) for status, label, pledges in scores
-        ]
+        counts = capped_counts([pledges for _, _, pledges in scores], SCORE_LIMIT)
+        return [Score(status, label, *count) for (status, label, _), count in zip(scores, counts, strict=True)]
 
 
 class Pledge(ExtractedItem):
@@ -132,19 +121,22 @@ class Pledge(ExtractedItem):
     )
 
     objects = PledgeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public"])
 
     class Meta:
         ordering = ["article", "start"]
         indexes = [
             models.Index(fields=["status"], name="pledge_status"),
-            # Lists show the latest made first; with the status leading, a status's first page is read off the index.
-            models.Index(fields=["-made_on", "-id"], name="pledge_newest"),
-            models.Index(fields=["status", "-made_on", "-id"], name="pledge_status_newest"),
+            # Lists show the latest made first; with the status leading, a status's first page is read off the
+            # index, and the scorecard counts each status there.
+            models.Index(fields=["public", "-made_on", "-id"], name="pledge_public_newest"),
+            models.Index(fields=["public", "status", "-made_on", "-id"], name="pledge_public_status"),
             # A speaker's latest pledges, made by them or on their behalf, each off its own index.
             models.Index(fields=["pledger", "-made_on", "-id"], name="pledge_pledger_newest"),
             models.Index(fields=["on_behalf_of", "-made_on", "-id"], name="pledge_on_behalf_newest"),
             models.Index(fields=["deadline"], name="pledge_deadline"),
+            # Overdue pledges, counted off the index alone.
+            models.Index(fields=["public", "deadline", "status"], name="pledge_public_deadline"),
             # The topics editors gave, for the list's choices: the many pledges without one are skipped.
             models.Index(fields=["topic"], name="pledge_topic"),
         ]

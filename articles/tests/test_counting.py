@@ -45,10 +45,14 @@ def true_counts() -> dict[str, tuple[int, int]]:
 
 
 def assert_counts_true():
+    """The stored counts, and the copies each quote and pledge keeps of its article, as they should be."""
     assert stored_counts() == true_counts()
     for quote in Quote.objects.select_related("article"):
         visible = quote.article.status == Article.Status.PUBLISHED and quote.review != Review.REJECTED
         assert (quote.article_published, quote.public) == (quote.article.published, visible), quote
+    for pledge in Pledge.objects.select_related("article"):
+        visible = pledge.article.status == Article.Status.PUBLISHED and pledge.review != Review.REJECTED
+        assert pledge.public == visible, pledge
 
 
 @pytest.fixture
@@ -84,6 +88,16 @@ def test_a_review_in_bulk_recounts(archive):
     assert Speaker.objects.get(pk=archive.ada.pk).quote_count == 0
     record_review(Quote.objects.filter(speaker=archive.ada), Review.APPROVED)
     assert_counts_true()
+
+
+def test_a_pledge_rejected_in_bulk_leaves_the_lists_and_comes_back_when_approved(archive):
+    pledge = make_pledge(pledger=archive.ada)
+    record_review(Pledge.objects.filter(pk=pledge.pk), Review.REJECTED, note="not a pledge")
+    assert_counts_true()
+    assert pledge not in Pledge.objects.published()
+    record_review(Pledge.objects.filter(pk=pledge.pk), Review.APPROVED)
+    assert_counts_true()
+    assert pledge in Pledge.objects.published()
 
 
 def test_a_quote_given_to_another_speaker_moves_between_their_counts(archive):

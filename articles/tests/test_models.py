@@ -17,6 +17,7 @@ from articles.models import (
     body_fingerprint,
     unique_slugs,
 )
+from articles.pagination import capped_count, capped_counts
 from articles.tests.factories import make_article, make_quote, make_speaker
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,15 @@ def test_a_correction_whose_text_is_another_held_story_keeps_both_once():
     assert outcome.action == ImportOutcome.UPDATED and not outcome.needs_extraction
     assert outcome.article.body == STORY and outcome.article.subject == "corrected"
     assert Article.objects.filter(body="A different story.").get() == other
+
+
+def test_capped_counts_count_each_list_in_one_query_as_capped_count_would(django_assert_num_queries):
+    article = make_article(body="We will build one bridge, two roads and three schools, the mayor said.")
+    for text in ("one bridge", "two roads", "three schools"):
+        make_quote(article=article, text=text)
+    first = Quote.objects.get(text="one bridge").start
+    quotes = Quote.objects.all()
+    lists = [quotes, quotes.filter(start__gt=first), quotes.none(), quotes.filter(pk=-1)]
+    with django_assert_num_queries(1):
+        counted = capped_counts(lists, limit=2)
+    assert counted == [capped_count(quotes, 2) for quotes in lists] == [(2, True), (2, False), (0, False), (0, False)]

@@ -23,4 +23,5 @@ class Command(BaseCommand):
             call_command("loaddata", path, verbosity=verbosity, stdout=self.stdout)
             # What is derived from the rows is derived again: an archive from an older release lacks it.
             Quote.objects.refresh_public()
+            Pledge.objects.refresh_public()
             Speaker.objects.recount()
