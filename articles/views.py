@@ -219,16 +219,28 @@ def search(request):
         # The newest matches only (RANKED_MATCHES of each kind): a common word costs no more than a rare
         # one, and each section links to its full list.
         sections = {
-            "articles": Article.objects.published().select_related("outlet").search(text, ranked_only=True),
-            "quotes": Quote.objects.published().select_related("speaker", "article").search(text, ranked_only=True),
-            "speakers": Speaker.objects.public().search(text, ranked_only=True).order_by("-quote_count", "name"),
-            "pledges": Pledge.objects.published().select_related("pledger").search(text, ranked_only=True),
+            "articles": count_and_best(Article.objects.published().search(text, ranked_only=True), "outlet"),
+            "quotes": count_and_best(Quote.objects.published().search(text, ranked_only=True), "speaker", "article"),
+            "speakers": count_and_best(
+                Speaker.objects.public().search(text, ranked_only=True).order_by("-quote_count", "name")
+            ),
+            "pledges": count_and_best(Pledge.objects.published().search(text, ranked_only=True), "pledger"),
         }
-        counts = {name: results.count() for name, results in sections.items()}
-        more_than_counted = {name for name, count in counts.items() if count >= RANKED_MATCHES}
-        sections = {name: (counts[name], results[:SEARCH_RESULTS]) for name, results in sections.items()}
+        more_than_counted = {name for name, (count, _) in sections.items() if count >= RANKED_MATCHES}
     context = {"form": form, "sections": sections, "more_than_counted": more_than_counted}
     return render(request, "articles/search.html", context)
+
+
+def count_and_best(results, *related: str) -> tuple[int, list]:
+    """How many ``results`` there are, and the first SEARCH_RESULTS of them with their ``related`` rows.
+
+    The search runs once, for the ids in order; the rows shown are then read by id. A count and a page
+    would each run it.
+    """
+    ids = list(results.values_list("pk", flat=True))
+    rows = results.model.objects.select_related(*related) if related else results.model.objects.all()
+    best = rows.in_bulk(ids[:SEARCH_RESULTS])
+    return len(ids), [best[pk] for pk in ids[:SEARCH_RESULTS]]
 
 
 def about(request):
