@@ -36,6 +36,7 @@ def setup_django(scratch: Path) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}")
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["HTTPS"] = "off"  # the test client speaks plain HTTP, which HTTPS would redirect
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsarchive.settings")
     import django
