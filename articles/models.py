@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Count, Exists, F, Func, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -39,6 +41,27 @@ def alias_key(name: str) -> str:
     if words and words[0] in {"the", "a", "an"}:
         words = words[1:]
     return " ".join(words)
+
+
+# Stands for a detail page's one argument while its address is reversed once; both int and slug accept it.
+URL_ARGUMENT = "7309146258"
+
+
+def detail_url(view_name: str, argument) -> str:
+    """``reverse(view_name, args=[argument])`` for a page named by one slug or number.
+
+    A list links each of its rows two or three times, and a reverse() walks the URLconf each time: the
+    address is reversed once for each page and script prefix, and the argument put in its place.
+    """
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    before, after = reversed_around_argument(view_name, get_script_prefix(), urlconf)
+    return f"{before}{quote(str(argument))}{after}"
+
+
+@functools.cache
+def reversed_around_argument(view_name: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    before, after = reverse(view_name, args=[URL_ARGUMENT], urlconf=urlconf).split(URL_ARGUMENT)
+    return before, after
 
 
 def record_machine_baselines(model, pks) -> None:
@@ -311,7 +334,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", args=[self.slug])
+        return detail_url("articles:article_detail", self.slug)
 
     def save(self, *args, **kwargs):
         self.fingerprint = body_fingerprint(self.body)
@@ -429,7 +452,7 @@ class Speaker(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:speaker_detail", args=[self.slug])
+        return detail_url("articles:speaker_detail", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -700,7 +723,7 @@ class Quote(ExtractedItem):
         return super().copies_of_article(article) | {"article_published": published}
 
     def get_absolute_url(self):
-        return reverse("articles:quote_detail", args=[self.pk])
+        return detail_url("articles:quote_detail", self.pk)
 
 
 class CorrectionSuggestion(models.Model):

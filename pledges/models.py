@@ -5,11 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, unique_slug
+from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, detail_url, unique_slug
 from articles.pagination import capped_counts
 
 
@@ -152,7 +151,7 @@ class Pledge(ExtractedItem):
         return f"{self.pledger}: {self.action[:70]}"
 
     def get_absolute_url(self):
-        return reverse("pledges:pledge_detail", args=[self.slug])
+        return detail_url("pledges:pledge_detail", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:

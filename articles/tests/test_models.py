@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse, set_script_prefix
 
 from articles.importing.records import ArticleRecord
 from articles.models import (
@@ -15,6 +16,7 @@ from articles.models import (
     SpeakerAlias,
     alias_key,
     body_fingerprint,
+    detail_url,
     unique_slugs,
 )
 from articles.pagination import capped_count, capped_counts
@@ -192,3 +194,15 @@ def test_capped_counts_count_each_list_in_one_query_as_capped_count_would(django
     with django_assert_num_queries(1):
         counted = capped_counts(lists, limit=2)
     assert counted == [capped_count(quotes, 2) for quotes in lists] == [(2, True), (2, False), (0, False), (0, False)]
+
+
+@pytest.mark.parametrize("script_prefix", ["/", "/archive/"])
+def test_detail_urls_are_what_reverse_gives(script_prefix):
+    pages = [("articles:article_detail", "a-story-2"), ("articles:quote_detail", 42), ("pledges:pledge_detail", "p-7")]
+    set_script_prefix(script_prefix)
+    try:
+        for view_name, argument in pages:
+            assert detail_url(view_name, argument) == reverse(view_name, args=[argument])
+            assert detail_url(view_name, argument).startswith(script_prefix)
+    finally:
+        set_script_prefix("/")
