@@ -20,7 +20,7 @@ from .caching import pages_changed
 from .counting import add_counts, recount, speakers_of, speakers_of_articles
 from .extraction import extract
 from .extraction.types import Extraction, FoundPledge, FoundQuote, Source, SourceKind
-from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, is_public, unique_slugs
+from .models import Article, Origin, Quote, Review, Speaker, SpeakerAlias, alias_key, unique_slugs
 
 SPEAKER_KINDS = {
     SourceKind.PERSON: Speaker.Kind.PERSON,
@@ -67,13 +67,13 @@ def apply_extraction(article: Article, extraction: Extraction, *, new_article: b
         held_quotes = [] if new_article else list(Quote.objects.filter(article=article, extraction_key__isnull=False))
         held_pledges = [] if new_article else list(Pledge.objects.filter(article=article, extraction_key__isnull=False))
         # Machine items are unreviewed: readers see them when they see the article.
-        public = {"public": is_public(article, Review.UNREVIEWED)}
-        quote_copies = public | {"article_published": article.published}
+        quote_copies = Quote.copied_from(article, Review.UNREVIEWED)
+        pledge_copies = Pledge.copied_from(article, Review.UNREVIEWED)
         outcome = sync_items(
             Quote, article, held_quotes, extraction.quotes, lambda f: quote_values(f, speakers) | quote_copies
         )
         outcome += sync_items(
-            Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers) | public
+            Pledge, article, held_pledges, extraction.pledges, lambda f: pledge_values(f, speakers) | pledge_copies
         )
         outcome.speakers_created = speakers.created
         # Written in bulk, which sends no signals.

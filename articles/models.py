@@ -622,8 +622,14 @@ class ExtractedItem(models.Model):
         if self.pk is not None:
             self.version += 1
             record_machine_baselines(type(self), [self.pk])
-        self.public = is_public(self.article, self.review)
+        for name, value in self.copied_from(self.article, self.review).items():
+            setattr(self, name, value)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def copied_from(cls, article: Article, review: str) -> dict:
+        """The values an item with ``review`` keeps of ``article``: as copies_of_article() sets them in SQL."""
+        return {"public": article.status == Article.Status.PUBLISHED and review != Review.REJECTED}
 
     @classmethod
     def copies_of_article(cls, article: Article | None = None) -> dict:
@@ -633,10 +639,6 @@ class ExtractedItem(models.Model):
         else:
             article_is_published = Value(article.status == Article.Status.PUBLISHED)
         return {"public": Case(When(review=Review.REJECTED, then=Value(False)), default=article_is_published)}
-
-
-def is_public(article: Article, review: str) -> bool:
-    return article.status == Article.Status.PUBLISHED and review != Review.REJECTED
 
 
 class QuoteQuerySet(ExtractedItemQuerySet):
@@ -709,9 +711,9 @@ class Quote(ExtractedItem):
     def __str__(self):
         return f"{self.speaker}: {self.text[:60]}"
 
-    def save(self, *args, **kwargs):
-        self.article_published = self.article.published
-        super().save(*args, **kwargs)
+    @classmethod
+    def copied_from(cls, article: Article, review: str) -> dict:
+        return super().copied_from(article, review) | {"article_published": article.published}
 
     @classmethod
     def copies_of_article(cls, article: Article | None = None) -> dict:

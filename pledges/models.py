@@ -75,8 +75,9 @@ class PledgeQuerySet(ExtractedItemQuerySet):
     def scorecard(self, today: dt.date | None = None) -> list[Score]:
         """A Score for each status and for overdue pledges.
 
-        Each is counted as the lists are, only so far (SCORE_LIMIT, then "1,000+"), through the status and
-        deadline indexes: a count of every pledge under each status would read them all on every page.
+        Each is counted as the lists are, only so far (SCORE_LIMIT, then "1,000+"), through the indexes that
+        start with ``public`` and the status or the deadline, all in one query: a count of every pledge under
+        each status would read them all on every page.
         """
         today = today or timezone.localdate()
         # Each in the order of the index its filter starts: SQLite's statistics see nearly every pledge
