@@ -86,25 +86,48 @@ def unique_slug(model, text: str, max_length: int = 80, exclude_pk=None) -> str:
 
 def unique_slugs(model, texts: list[str], max_length: int = 80, exclude_pk=None) -> list[str]:
     """A free slug for each text, distinct from each other and from the table's: the text's own, or when
-    that is held, the next number after the highest held ("name-2", "name-3", ...).
+    that is held, a number after it ("name-2", "name-3", ...).
 
-    Two queries for a name held a thousand times (a syndicated headline), each a range of the
-    unique index.
+    The number follows the last one this process gave the name, when that slug is still held and the next
+    is free, both checked in the same query as the texts' own; otherwise it follows the highest held.
+    Either way one or two queries, for a name held a thousand times (a syndicated headline) too.
     """
     bases = [slugify(text)[:max_length].strip("-") or model._meta.model_name for text in texts]
-    taken = set(held_slugs(model, exclude_pk).filter(slug__in=set(bases)).values_list("slug", flat=True))
+    last_given = {base: number for base in set(bases) if (number := LAST_NUMBERS_GIVEN.get((model, base)))}
+    looked_up = (
+        set(bases)
+        | {f"{base}-{number}" for base, number in last_given.items()}
+        | {f"{base}-{number + 1}" for base, number in last_given.items()}
+    )
+    held = set(held_slugs(model, exclude_pk).filter(slug__in=looked_up).values_list("slug", flat=True))
+    taken = held & set(bases)
     next_numbers: dict[str, int] = {}
     slugs = []
     for base in bases:
         slug = base
         if base in taken:
             if base not in next_numbers:
-                next_numbers[base] = highest_number(model, base, exclude_pk) + 1
+                number = last_given.get(base)
+                if number is None or f"{base}-{number}" not in held or f"{base}-{number + 1}" in held:
+                    number = highest_number(model, base, exclude_pk)
+                next_numbers[base] = number + 1
             while (slug := f"{base}-{next_numbers[base]}") in taken:
                 next_numbers[base] += 1
         taken.add(slug)
         slugs.append(slug)
+    remember_numbers_given(model, next_numbers)
     return slugs
+
+
+def remember_numbers_given(model, numbers: dict[str, int]) -> None:
+    if len(LAST_NUMBERS_GIVEN) + len(numbers) > MAX_NUMBERS_REMEMBERED:
+        LAST_NUMBERS_GIVEN.clear()
+    LAST_NUMBERS_GIVEN.update(((model, base), number) for base, number in numbers.items())
+
+
+# Per process: an importer numbers the same syndicated headline, pledge or name again and again.
+LAST_NUMBERS_GIVEN: dict[tuple[type[models.Model], str], int] = {}
+MAX_NUMBERS_REMEMBERED = 10_000
 
 
 def held_slugs(model, exclude_pk=None) -> models.QuerySet:

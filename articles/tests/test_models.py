@@ -129,6 +129,23 @@ def test_a_headline_held_many_times_finds_a_free_slug_in_a_few_queries(django_as
         ]
 
 
+def test_a_name_numbered_again_follows_the_number_last_given(django_assert_num_queries):
+    held = [make_article(headline="Talks resume").slug for _ in range(3)]
+    assert held == ["talks-resume", "talks-resume-2", "talks-resume-3"]
+    with django_assert_num_queries(1):
+        assert unique_slugs(Article, ["Talks resume", "Talks resume"]) == ["talks-resume-4", "talks-resume-5"]
+
+
+def test_a_number_taken_elsewhere_since_it_was_given_is_not_given_again():
+    make_article(headline="Talks resume")
+    make_article(headline="Talks resume")
+    # Another importer numbers the name meanwhile, and an editor deletes the last one this process gave.
+    Article.objects.create(headline="Talks resume", slug="talks-resume-3", body="Another importer's story.")
+    assert make_article(headline="Talks resume").slug == "talks-resume-4"
+    Article.objects.filter(slug__in=["talks-resume-3", "talks-resume-4"]).delete()
+    assert unique_slugs(Article, ["Talks resume"]) == ["talks-resume-3"]
+
+
 def test_a_slug_numbered_past_names_that_begin_alike(monkeypatch):
     monkeypatch.setattr("articles.models.HEAD_OF_RANGE", 1)
     for slug in ("talks-resume", "talks-resume-2", "talks-resume-2-in-geneva", "talks-resume-2-in-oslo"):
