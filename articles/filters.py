@@ -42,7 +42,14 @@ class SpeakerChoiceFilter(filters.ModelChoiceFilter):
 def speaker_by_slug(queryset, **kwargs) -> SpeakerChoiceFilter:
     """A speaker typed into a text box: a list of every speaker would outweigh the page it is on."""
     widget = forms.TextInput(attrs={"placeholder": "e.g. Ada Lovelace"})
-    return SpeakerChoiceFilter(queryset=queryset, to_field_name="slug", widget=widget, **kwargs)
+    return SpeakerChoiceFilter(queryset=per_request(queryset), to_field_name="slug", widget=widget, **kwargs)
+
+
+def per_request(queryset):
+    """A filter's queryset in django-filter's callable form: each FilterSet deep-copies its filters, and a
+    QuerySet's deep copy copies its whole query, a large part of a list's time; a function is not copied.
+    """
+    return lambda request: queryset.all()
 
 
 def values_of(queryset, field_name: str):
@@ -90,7 +97,9 @@ class ArchiveFilterSet(filters.FilterSet):
 
 
 class ArticleFilter(ArchiveFilterSet):
-    outlet = filters.ModelChoiceFilter(queryset=Outlet.objects.all(), to_field_name="slug", empty_label="Any outlet")
+    outlet = filters.ModelChoiceFilter(
+        queryset=per_request(Outlet.objects), to_field_name="slug", empty_label="Any outlet"
+    )
     subject = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "subject"), empty_label="Any subject")
     place = filters.ChoiceFilter(choices=values_of(Article.objects.published(), "place"), empty_label="Anywhere")
     speaker = speaker_by_slug(Speaker.objects.named().filter(quote_count__gt=0), label="Quoting", method="quoting")
@@ -137,7 +146,7 @@ class QuoteFilter(SpeakerQuoteFilter):
     speaker = speaker_by_slug(Speaker.objects.named().filter(quote_count__gt=0), method="said_by")
     outlet = filters.ModelChoiceFilter(
         field_name="article__outlet",
-        queryset=Outlet.objects.all(),
+        queryset=per_request(Outlet.objects),
         to_field_name="slug",
         empty_label="Any outlet",
     )
