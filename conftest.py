@@ -16,6 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.template.backends import jinja2 as jinja2_backend
+from django.test.signals import template_rendered
 
 from newsarchive.settings import database_from_url
 
@@ -30,7 +32,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+def report_jinja2_renders():
+    """Send Django's template_rendered signal for Jinja2 templates too, as it sends for its own in tests.
+
+    From it the test client learns a response's templates and context (``response.context``).
+    """
+    render = jinja2_backend.Template.render
+
+    def render_and_report(self, context=None, request=None):
+        context = {} if context is None else context
+        template_rendered.send(sender=self, template=self, context=context)
+        return render(self, context, request)
+
+    jinja2_backend.Template.render = render_and_report
+
+
 def pytest_configure(config):
+    report_jinja2_renders()
     # The test client and the live server speak plain HTTP; the HTTPS-only settings of production have
     # tests of their own (newsarchive/tests/test_security.py).
     settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False

@@ -54,7 +54,12 @@ class FilteredListView(FilterView):
         return reverse(self.feed_url_name)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(feed_url=self.get_feed_url(), **kwargs)
+        return super().get_context_data(feed_url=self.get_feed_url(), query=self.searched_words(), **kwargs)
+
+    def searched_words(self) -> str:
+        """The words the list was searched for (its ``q``), which each item marks; "" when none."""
+        form = self.filterset.form
+        return form.cleaned_data.get("q", "") if hasattr(form, "cleaned_data") else ""
 
 
 def home(request):

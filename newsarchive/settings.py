@@ -83,18 +83,20 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # After auth, whose permissions it gives editors once they exist (articles/editors.py); before the
+    # admin, whose templates articles/templates/admin/ extends.
+    "articles",
+    "django.contrib.admin",
     "django_filters",
     "rest_framework",
     "simple_history",
     "axes",
-    "articles",
     "pledges",
 ]
 
@@ -132,8 +134,17 @@ ROOT_URLCONF = "newsarchive.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Readers' pages (templates/), in Jinja2: see newsarchive/jinja2.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "newsarchive.jinja2.environment",
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
+    {
+        # The admin (with the archive's screens in articles/templates/admin/) and other apps' templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
