@@ -95,6 +95,15 @@ class ArchiveFilterSet(filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_queryset_without(self, excluded: str, queryset):
+        """``queryset`` narrowed by this FilterSet's valid values but ``excluded``'s: what counts by that
+        field start from (the pledge scorecard's, by status), with no second FilterSet to build and validate.
+        """
+        for name, value in getattr(self.form, "cleaned_data", {}).items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
 
 class ArticleFilter(ArchiveFilterSet):
     outlet = filters.ModelChoiceFilter(

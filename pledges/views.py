@@ -22,12 +22,9 @@ class PledgeListView(FilteredListView):
 
     def scorecard(self):
         """Counts by status under every filter but status, so that each count leads to its list."""
-        data = self.request.GET.copy()
-        data.pop("status", None)
-        others = self.filterset_class(data=data or None, queryset=self.get_queryset(), request=self.request)
-        if others.is_bound and not others.is_valid():
+        if self.filterset.is_bound and set(self.filterset.errors) - {"status"}:
             return []
-        return others.qs.scorecard()
+        return self.filterset.filter_queryset_without("status", self.get_queryset()).scorecard()
 
 
 class PledgeDetailView(DetailView):

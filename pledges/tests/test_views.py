@@ -85,6 +85,14 @@ def test_scorecard_is_hidden_when_the_filters_are_invalid(client, archive):
     assert "Enter a valid date." in response.content.decode()
 
 
+def test_scorecard_counts_the_other_filters_when_only_the_status_is_invalid(client, archive):
+    response = client.get("/pledges/?pledger=ada-lovelace&status=no-such-status")
+    counts = {score.status: score.count for score in response.context["scorecard"]}
+    assert counts["kept"] == 1 and counts["not-yet-rated"] == 1
+    assert list(response.context["pledge_list"]) == []
+    assert "Select a valid choice." in response.content.decode()
+
+
 def test_pledge_page_shows_words_fields_and_timeline(client, archive):
     response = client.get(archive.send.get_absolute_url())
     page = response.content.decode()
@@ -140,10 +148,10 @@ def test_status_feed_lists_changes_of_the_filtered_pledges(client, archive):
 def test_pledge_list_query_budget(client, archive, django_assert_max_num_queries):
     for n in range(30):
         make_pledge(f"We will build {n} schools", made_on=dt.date(2017, 1, 1))
-    # Choices (from the cache, once it holds them) and validation for pledger and topic, twice over for the
-    # scorecard, a count for each of the scorecard's seven lines, then the list's count and page.
+    # Choices (from the cache, once it holds them) and validation for pledger and topic, the scorecard's
+    # seven counts in one query, then the list's count and page.
     client.get("/pledges/")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(8):
         response = client.get("/pledges/?status=not-yet-rated&pledger=ada-lovelace&topic=aid")
     assert response.status_code == 200
     with django_assert_max_num_queries(11):
