@@ -1,4 +1,5 @@
-"""Speakers' stored counts of published quotes and pledges, kept true as what they count changes.
+"""Speakers' stored counts of published quotes and pledges (in all, by month and by role), kept true as what they
+count changes.
 
 Readers' pages sort and filter speakers by these counts, which cannot be counted per request over a
 million quotes. A new article's import adds to them (``add_counts``: an increment, which importers
@@ -7,7 +8,7 @@ themselves (``recount``). Saves and deletes of one row are followed through sign
 call ``recount`` themselves.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
@@ -15,7 +16,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from pledges.models import Pledge
 
-from .models import Article, Quote, Speaker
+from .models import Article, Quote, Speaker, SpeakerMonth, SpeakerRole
 
 # The speakers each kind of item counts towards: a pledge counts for its pledger and for whom it was made.
 COUNTED_FIELDS = {Quote: ("speaker_id",), Pledge: ("pledger_id", "on_behalf_of_id")}
@@ -51,6 +52,7 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
     an article's import to run. Rows are locked in the order of their ids, so that importers running
     side by side never wait on each other in a circle.
     """
+    quotes = list(quotes)
     quote_counts = Counter(quote.speaker_id for quote in quotes)
     pledge_counts = Counter(pk for pledge in pledges for pk in speakers_of([pledge]))
     speaker_ids = sorted(quote_counts.keys() | pledge_counts.keys())
@@ -65,6 +67,65 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for pk in speaker_ids for value in (pk, quote_counts[pk], pledge_counts[pk])])
+    add_summaries(quotes)
+
+
+def add_summaries(quotes: Iterable[Quote]) -> None:
+    """Add new, published quotes to their speakers' counts by month and by role, creating the rows they lack.
+
+    Upserts (the same words in SQLite and PostgreSQL), run after ``add_counts`` has locked the speakers' rows:
+    importers side by side take turns on a speaker's summary as on its counts.
+    """
+    quotes = list(quotes)
+    date = connection.ops.adapt_datefield_value
+    months = Counter(
+        (quote.speaker_id, quote.article_published.replace(day=1)) for quote in quotes if quote.article_published
+    )
+    role_counts = Counter()
+    role_dates = defaultdict(list)
+    for quote in quotes:
+        if quote.speaker_role:
+            role_counts[quote.speaker_id, quote.speaker_role] += 1
+            if quote.article_published:
+                role_dates[quote.speaker_id, quote.speaker_role].append(quote.article_published)
+    upsert(
+        SpeakerMonth,
+        ("speaker_id", "month"),
+        [(speaker, date(month), count) for (speaker, month), count in sorted(months.items())],
+        "quote_count = {table}.quote_count + excluded.quote_count",
+    )
+    upsert(
+        SpeakerRole,
+        ("speaker_id", "speaker_role"),
+        [
+            (*key, date(min(role_dates[key], default=None)), date(max(role_dates[key], default=None)), count)
+            for key, count in sorted(role_counts.items())
+        ],
+        "quote_count = {table}.quote_count + excluded.quote_count, "
+        # The earlier of two first dates and the later of two last dates, an empty date giving way to any.
+        '"first" = CASE WHEN excluded."first" < {table}."first" THEN excluded."first" '
+        'ELSE COALESCE({table}."first", excluded."first") END, '
+        '"last" = CASE WHEN excluded."last" > {table}."last" THEN excluded."last" '
+        'ELSE COALESCE({table}."last", excluded."last") END',
+    )
+
+
+def upsert(model, key: tuple[str, ...], rows: list[tuple], update: str) -> None:
+    """Insert ``rows`` (the key's columns, then the others in field order) into ``model``'s table; where a row
+    with the same key is held, apply ``update`` to it instead."""
+    if not rows:
+        return
+    quote_name = connection.ops.quote_name
+    table = quote_name(model._meta.db_table)
+    columns = [*key, *(field.column for field in model._meta.concrete_fields if field.column not in {"id", *key})]
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    # Only names and placeholders are put in the text; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(quote_name, columns))}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(map(quote_name, key))}) DO UPDATE SET {update.format(table=table)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 def remember_counted_speakers(sender, instance, **kwargs) -> None:

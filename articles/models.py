@@ -418,6 +418,28 @@ class SpeakerQuerySet(SearchableQuerySet):
             quote_count=count_of(Quote.objects.published().filter(speaker=OuterRef("pk"))),
             pledge_count=count_of(Pledge.objects.published().for_speaker(OuterRef("pk"))),
         )
+        self.summarise_quotes()
+
+    def summarise_quotes(self) -> None:
+        """Store afresh each speaker's published quotes counted by month and by role (see articles/counting.py)."""
+        speakers = self.values("pk")
+        SpeakerMonth.objects.filter(speaker__in=speakers).delete()
+        SpeakerRole.objects.filter(speaker__in=speakers).delete()
+        quotes = Quote.objects.published().filter(speaker__in=speakers)
+        SpeakerMonth.objects.bulk_create(
+            (
+                SpeakerMonth(speaker_id=speaker, month=month, quote_count=count)
+                for (speaker, month), count in quotes.counts_by_speaker_and_month().items()
+            ),
+            batch_size=500,
+        )
+        SpeakerRole.objects.bulk_create(
+            (
+                SpeakerRole(speaker_id=speaker, speaker_role=role, first=first, last=last, quote_count=count)
+                for speaker, role, first, last, count in quotes.roles_by_speaker().iterator()
+            ),
+            batch_size=500,
+        )
 
 
 def count_of(queryset) -> Coalesce:
@@ -483,6 +505,38 @@ class Speaker(models.Model):
         if self.pk is not None:
             record_machine_baselines(Speaker, [self.pk])
         super().save(*args, **kwargs)
+
+
+class SpeakerMonth(models.Model):
+    """How many of a speaker's published quotes came out in a month: the speaker page's chart, stored as the
+    counts are (articles/counting.py), since a busy speaker's quotes are too many to count per request."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField(help_text="The month's first day.")
+    quote_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["speaker", "month"], name="speaker_month_unique")]
+
+    def __str__(self):
+        return f"{self.speaker_id} {self.month:%Y-%m}: {self.quote_count}"
+
+
+class SpeakerRole(models.Model):
+    """A role the stories give a speaker as written, with how many published quotes give it and when: the speaker
+    page's list of roles, stored for the same reason as SpeakerMonth."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
+    speaker_role = models.CharField(max_length=300)
+    first = models.DateField(null=True)
+    last = models.DateField(null=True)
+    quote_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["speaker", "speaker_role"], name="speaker_role_unique")]
+
+    def __str__(self):
+        return f"{self.speaker_id} {self.speaker_role}: {self.quote_count}"
 
 
 class SpeakerAliasQuerySet(SearchableQuerySet):
@@ -673,33 +727,33 @@ class QuoteQuerySet(ExtractedItemQuerySet):
         """Quotes said by ``speaker``."""
         return self.filter(speaker=speaker)
 
-    def per_month(self) -> list[dict]:
-        """Quote counts by month of publication ({"month": date, "count": n}), oldest first; quotes from
-        undated articles are left out.
+    def counts_by_speaker_and_month(self) -> Counter:
+        """How many of these quotes each speaker has in each month of publication, keyed by (speaker id,
+        the month's first day); quotes from undated articles are left out.
 
         Counted by day, in the order of the index the dates are read from, and the days added up into months
-        here: grouped by month in SQL, a function would cut every one of a speaker's many quotes' dates, and
-        the groups be sorted again. COUNT(*), not of the ids, so that PostgreSQL reads the index alone.
+        here: grouped by month in SQL, a function would cut every quote's date, and the groups be sorted
+        again. COUNT(*), not of the ids, so that PostgreSQL reads the index alone.
         """
         days = (
             self.filter(article_published__isnull=False)
-            .values_list("article_published")
+            .values_list("speaker", "article_published")
             .annotate(count=Count("*"))
             .order_by()
         )
         months = Counter()
-        for day, count in days:
-            months[day.replace(day=1)] += count
-        return [{"month": month, "count": months[month]} for month in sorted(months)]
+        for speaker, day, count in days.iterator():
+            months[speaker, day.replace(day=1)] += count
+        return months
 
-    def roles(self):
-        """The roles these quotes give their speakers as written, each with its first and last date (off the
-        quote_speaker_roles index alone)."""
+    def roles_by_speaker(self):
+        """Rows of (speaker id, role as written, first date, last date, count) for the roles these quotes give
+        their speakers (off the quote_speaker_roles index alone)."""
         return (
             self.exclude(speaker_role="")
-            .values("speaker_role")
+            .values_list("speaker", "speaker_role")
             .annotate(first=Min("article_published"), last=Max("article_published"), count=Count("*"))
-            .order_by("first", "speaker_role")
+            .order_by()
         )
 
 

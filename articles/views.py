@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.db import DatabaseError, connection
+from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -164,16 +165,16 @@ class SpeakerDetailView(FilteredListView):
         )
 
     def get_context_data(self, **kwargs):
-        quotes = Quote.objects.published().for_speaker(self.speaker)
         # The most used roles, in the order they were first given.
-        most_used = quotes.roles().order_by("-count", "speaker_role")[:ROLES_SHOWN]
-        roles = sorted(most_used, key=lambda role: role["first"] or dt.date.min)
+        most_used = self.speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
+        roles = sorted(most_used, key=lambda role: role.first or dt.date.min)
+        months = self.speaker.months.order_by("month").values("month", count=F("quote_count"))
         pledges = Pledge.objects.published().select_related("article")
         return super().get_context_data(
             speaker=self.speaker,
             aliases=self.speaker.aliases.exclude(name=self.speaker.name),
             roles=roles,
-            chart=presentation.quotes_over_time(list(quotes.per_month())),
+            chart=presentation.quotes_over_time(list(months)),
             pledges=pledges.latest_for_speaker(self.speaker, PLEDGES_SHOWN),
             **kwargs,
         )

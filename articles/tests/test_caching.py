@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from articles.caching import new_generation, page_generation
-from articles.models import Article, Quote, Review
+from articles.models import Article, Quote, Review, Speaker
 from articles.reviewing import record_review
 from articles.tests.factories import make_archive, make_article, make_quote
 from pledges.models import Status
@@ -43,7 +43,7 @@ def test_a_page_is_served_from_the_cache_the_second_time(client, archive, django
 
 def test_a_change_made_without_signals_shows_only_when_the_cache_is_off(client, archive, settings):
     client.get(f"/speakers/{archive.ada.slug}/")
-    Quote.objects.filter(pk=archive.troops.pk).update(speaker_role="Chief Engineer")
+    Speaker.objects.filter(pk=archive.ada.pk).update(name="Chief Engineer")
     assert "Chief Engineer" not in client.get(f"/speakers/{archive.ada.slug}/").content.decode()
     settings.PAGE_CACHE_SECONDS = 0
     assert "Chief Engineer" in client.get(f"/speakers/{archive.ada.slug}/").content.decode()

@@ -2,6 +2,7 @@
 equal to what it derives from, whatever changes it."""
 
 import datetime as dt
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -9,7 +10,7 @@ from articles.curation import extract_article
 from articles.importing.records import ArticleRecord
 from articles.importing.store import import_article
 from articles.merging import merge_speakers, undo_merge
-from articles.models import Article, Quote, Review, Speaker
+from articles.models import Article, Quote, Review, Speaker, SpeakerMonth, SpeakerRole
 from articles.reviewing import record_review
 from articles.tests.factories import make_archive, make_article, make_pledge, make_quote, make_speaker
 from pledges.models import Pledge
@@ -44,9 +45,39 @@ def true_counts() -> dict[str, tuple[int, int]]:
     }
 
 
+def stored_summaries() -> tuple[set, set]:
+    months = {(row.speaker.name, row.month, row.quote_count) for row in SpeakerMonth.objects.select_related("speaker")}
+    roles = {
+        (row.speaker.name, row.speaker_role, row.first, row.last, row.quote_count)
+        for row in SpeakerRole.objects.select_related("speaker")
+    }
+    return months, roles
+
+
+def true_summaries() -> tuple[set, set]:
+    """Each speaker's published quotes by month and by role, gathered here one quote at a time."""
+    months, roles = Counter(), defaultdict(list)
+    for quote in Quote.objects.select_related("article", "speaker"):
+        if quote.article.status != Article.Status.PUBLISHED or quote.review == Review.REJECTED:
+            continue
+        if quote.article.published:
+            months[quote.speaker.name, quote.article.published.replace(day=1)] += 1
+        if quote.speaker_role:
+            roles[quote.speaker.name, quote.speaker_role].append(quote.article.published)
+    return (
+        {(*key, count) for key, count in months.items()},
+        {
+            (*key, min(filter(None, dates), default=None), max(filter(None, dates), default=None), len(dates))
+            for key, dates in roles.items()
+        },
+    )
+
+
 def assert_counts_true():
-    """The stored counts, and the copies each quote and pledge keeps of its article, as they should be."""
+    """The stored counts and summaries, and the copies each quote and pledge keeps of its article, as they
+    should be."""
     assert stored_counts() == true_counts()
+    assert stored_summaries() == true_summaries()
     for quote in Quote.objects.select_related("article"):
         visible = quote.article.status == Article.Status.PUBLISHED and quote.review != Review.REJECTED
         assert (quote.article_published, quote.public) == (quote.article.published, visible), quote
@@ -71,6 +102,25 @@ def test_an_imported_story_adds_to_its_speakers_counts_and_a_draft_adds_nothing(
     sajjan = Speaker.objects.get(name="Harjit Sajjan")
     assert sajjan.quote_count == 2
     assert set(Speaker.objects.public()) >= {sajjan, Speaker.objects.get(name="Justin Trudeau")}
+
+
+def test_stories_imported_one_by_one_add_up_to_the_speakers_months_and_roles():
+    for number, published in enumerate([dt.date(2024, 3, 20), dt.date(2024, 3, 5), dt.date(2024, 2, 10), None]):
+        story = STORY.replace("200", str(300 + number))
+        import_article(ArticleRecord(body=story, published=published, where=f"story.txt:{number}"))
+    assert_counts_true()
+    sajjan = Speaker.objects.get(name="Harjit Sajjan")
+    assert list(sajjan.months.order_by("month").values_list("month", "quote_count")) == [
+        (dt.date(2024, 2, 1), 2),
+        (dt.date(2024, 3, 1), 4),
+    ]
+    role = sajjan.roles.get()
+    assert (role.speaker_role, role.first, role.last, role.quote_count) == (
+        "Defence Minister",
+        dt.date(2024, 2, 10),
+        dt.date(2024, 3, 20),
+        8,
+    )
 
 
 def test_extraction_run_again_recounts(archive):

@@ -191,7 +191,7 @@ def test_speaker_page_shows_aliases_roles_pledges_quotes_and_a_chart(client, arc
     response = client.get("/speakers/ada-lovelace/")
     page = text_of(response)
     assert "Also written as: Lovelace" in page
-    roles = {role["speaker_role"]: role["first"] for role in response.context["roles"]}
+    roles = {role.speaker_role: role.first for role in response.context["roles"]}
     assert roles == {"Minister": dt.date(2017, 9, 13), "Foreign Minister": dt.date(2017, 9, 13)}
     assert archive.send.action.capitalize() in page and "Kept" in page
     assert [bar.label for bar in response.context["chart"]] == ["Sep 2017", "Oct 2017", "Nov 2017"]
