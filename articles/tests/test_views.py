@@ -520,8 +520,13 @@ def test_a_ten_kilobyte_query_string_is_harmless(client, archive, url):
 
 def test_invalid_date_shows_the_form_error_and_an_empty_list(client, archive):
     response = client.get("/quotes/?after=2017-13-45")
-    assert "Enter a valid date." in text_of(response)
+    page = text_of(response)
+    assert "Enter a valid date." in page
     assert list(response.context["quote_list"]) == []
+    # Asked to correct the filters, not told that nothing matches them.
+    assert "Correct the filters to see results." in page
+    assert "No quotes match" not in page
+    assert "No quotes match these filters." in text_of(client.get("/quotes/?after=2100-01-01"))
 
 
 def test_unknown_speaker_shows_the_form_error(client, archive):
