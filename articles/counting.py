@@ -70,13 +70,12 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
     add_summaries(quotes)
 
 
-def add_summaries(quotes: Iterable[Quote]) -> None:
+def add_summaries(quotes: list[Quote]) -> None:
     """Add new, published quotes to their speakers' counts by month and by role, creating the rows they lack.
 
     Upserts (the same words in SQLite and PostgreSQL), run after ``add_counts`` has locked the speakers' rows:
     importers side by side take turns on a speaker's summary as on its counts.
     """
-    quotes = list(quotes)
     date = connection.ops.adapt_datefield_value
     months = Counter(
         (quote.speaker_id, quote.article_published.replace(day=1)) for quote in quotes if quote.article_published
@@ -90,13 +89,13 @@ def add_summaries(quotes: Iterable[Quote]) -> None:
                 role_dates[quote.speaker_id, quote.speaker_role].append(quote.article_published)
     upsert(
         SpeakerMonth,
-        ("speaker_id", "month"),
+        ("speaker_id", "month", "quote_count"),
         [(speaker, date(month), count) for (speaker, month), count in sorted(months.items())],
         "quote_count = {table}.quote_count + excluded.quote_count",
     )
     upsert(
         SpeakerRole,
-        ("speaker_id", "speaker_role"),
+        ("speaker_id", "speaker_role", "first", "last", "quote_count"),
         [
             (*key, date(min(role_dates[key], default=None)), date(max(role_dates[key], default=None)), count)
             for key, count in sorted(role_counts.items())
@@ -110,19 +109,18 @@ def add_summaries(quotes: Iterable[Quote]) -> None:
     )
 
 
-def upsert(model, key: tuple[str, ...], rows: list[tuple], update: str) -> None:
-    """Insert ``rows`` (the key's columns, then the others in field order) into ``model``'s table; where a row
-    with the same key is held, apply ``update`` to it instead."""
+def upsert(model, columns: tuple[str, ...], rows: list[tuple], update: str) -> None:
+    """Insert ``rows`` of ``columns`` into ``model``'s table; where a row with the same unique key (the first
+    two columns) is held, apply ``update`` to it instead."""
     if not rows:
         return
     quote_name = connection.ops.quote_name
     table = quote_name(model._meta.db_table)
-    columns = [*key, *(field.column for field in model._meta.concrete_fields if field.column not in {"id", *key})]
     values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
     # Only names and placeholders are put in the text; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({', '.join(map(quote_name, columns))}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(map(quote_name, key))}) DO UPDATE SET {update.format(table=table)}"
+        f"ON CONFLICT ({', '.join(map(quote_name, columns[:2]))}) DO UPDATE SET {update.format(table=table)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in rows for value in row])
