@@ -388,6 +388,10 @@ class ArticleRevision(models.Model):
         return f"{self.article} (revision {self.number})"
 
 
+# How many of the most quoted speakers a search of the newest matches always looks at as well.
+MOST_QUOTED_SEARCHED = 200
+
+
 class SpeakerQuerySet(SearchableQuerySet):
     search_fields = ("name",)
 
@@ -404,7 +408,10 @@ class SpeakerQuerySet(SearchableQuerySet):
         if not search_words(text):
             return self.none()
         searched = [(Speaker.objects.using(self.db), "id"), (SpeakerAlias.objects.using(self.db), "speaker_id")]
-        return self.filter(pk__in=union_of_matches(text, ranked_only, searched))
+        # A common word's newest matches are mostly stories' unnamed sources ("a Trump aide"): the best-known
+        # speakers, whose rows are among the oldest, are looked for among the most quoted as well.
+        most_quoted = Speaker.objects.using(self.db).order_by("-quote_count").values("pk")[:MOST_QUOTED_SEARCHED]
+        return self.filter(pk__in=union_of_matches(text, ranked_only, searched, within=most_quoted))
 
     def public(self):
         """Speakers readers may see: those with a published quote or pledge."""

@@ -10,7 +10,7 @@ import re
 
 from django.apps import apps
 from django.db import connections, migrations, models
-from django.db.models import Case, When
+from django.db.models import Case, QuerySet, When
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Coalesce
 
@@ -156,6 +156,19 @@ class SearchableQuerySet(models.QuerySet):
             sql = f"SELECT id FROM ({sql} ORDER BY {newest} DESC LIMIT {RANKED_MATCHES}) AS newest"
         return sql, params
 
+    def matches(self, text: str) -> tuple[str, tuple]:
+        """SQL for a condition on a row of this table: it holds every word of ``text``; and its parameters.
+
+        For a query that finds its rows through another index: each row is looked up among the matches,
+        where ``id IN`` the matching ids would read every match of a common word.
+        """
+        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        if connections[self.db].vendor == "postgresql":
+            return f"{table}.search_document @@ {TSQUERY}", postgresql_words(text)
+        fts = fts5_table(self.model)
+        # The unary plus keeps SQLite from reading the rows through the matches' ids.
+        return f"+{table}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", (fts5_match(text),)
+
     def rank_of_newest(self, text: str) -> Expression:
         """Each row's relevance to ``text``, higher for better; rows past the newest matches may get 0."""
         if connections[self.db].vendor == "postgresql":
@@ -184,19 +197,27 @@ class SearchableQuerySet(models.QuerySet):
 TSQUERY = "websearch_to_tsquery(%s::regconfig, %s)"
 
 
-def union_of_matches(text: str, ranked_only: bool, searched: list[tuple[SearchableQuerySet, str]]) -> RawSQL:
+def union_of_matches(
+    text: str, ranked_only: bool, searched: list[tuple[SearchableQuerySet, str]], within: QuerySet | None = None
+) -> RawSQL:
     """One list of ids, for an IN, from several searched tables: for each queryset, its matching rows'
     ``column`` (their own id, or the id of what they belong to).
 
     One list, so that the database reads each table's index once; two lists joined by OR make it scan
-    the outer table.
+    the outer table. ``within`` (a queryset of ids, e.g. the most quoted speakers) adds, to the newest
+    matches that ``ranked_only`` keeps, every match whose ``column`` is one of those ids, however old.
     """
     parts, params = [], ()
     for queryset, column in searched:
-        matching, matching_params = queryset.matching_ids(text, ranked_only)
         table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+        matching, matching_params = queryset.matching_ids(text, ranked_only)
         parts.append(f"SELECT {column} FROM {table} WHERE id IN ({matching})")
         params += matching_params
+        if ranked_only and within is not None:
+            among, among_params = within.query.get_compiler(within.db).as_sql()
+            matches, matches_params = queryset.matches(text)
+            parts.append(f"SELECT {column} FROM {table} WHERE {column} IN ({among}) AND {matches}")
+            params += among_params + matches_params
     return RawSQL(" UNION ".join(parts), params)
 
 

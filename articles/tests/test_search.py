@@ -92,6 +92,31 @@ def test_speakers_are_found_by_a_word_of_their_name_or_of_an_alias():
     assert not Speaker.objects.search("greening trudeau").exists()
 
 
+def test_the_most_quoted_speakers_are_found_however_many_newer_speakers_match(monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 2)
+    monkeypatch.setattr("articles.models.MOST_QUOTED_SEARCHED", 2)
+    trump = make_speaker("Donald Trump", quote_count=900)
+    davis = make_speaker("David Davis", quote_count=400)
+    SpeakerAlias.objects.create(speaker=davis, name="Brexit minister David Davis")
+    aides = [make_speaker(f"A Trump aide {n}", quote_count=1) for n in range(3)]
+    ministers = [make_speaker(f"A minister's spokesman {n}", quote_count=1) for n in range(3)]
+    for spokesman in ministers:
+        SpeakerAlias.objects.create(speaker=spokesman, name=f"The minister's spokesman {spokesman.pk}")
+    # The newest matches alone are stories' unnamed sources; the best-known speakers are older rows.
+    assert list(Speaker.objects.search("trump", ranked_only=True).order_by("-quote_count", "-pk")) == [
+        trump,
+        aides[2],
+        aides[1],
+    ]
+    assert list(Speaker.objects.search("minister", ranked_only=True).order_by("-quote_count", "-pk")) == [
+        davis,
+        ministers[2],
+        ministers[1],
+    ]
+    monkeypatch.setattr("articles.models.MOST_QUOTED_SEARCHED", 1)
+    assert davis not in Speaker.objects.search("minister", ranked_only=True)
+
+
 def test_search_words_drop_syntax_and_cap_length():
     assert search_words('"troops" NEAR(mali*') == ["troops", "NEAR", "mali"]
     assert len(search_words("word " * 500)) == 32
