@@ -3,6 +3,10 @@
 An exact COUNT(*) over a million quotes costs far more than the page of 25 it numbers. The count here stops
 COUNT_AHEAD rows past the page asked for, so every page up to there, and the next ones in turn, can be reached,
 and a list longer than that reads "1,000+".
+
+Nor does a list go deeper than DEEPEST_PAGE: a page's rows are read past every row before it, so page 40,000
+of the quotes took seconds, and a crawler following "Next" would read the archive once per page. Filters (a
+date range above all) and the downloads reach the rest.
 """
 
 from functools import cached_property
@@ -13,8 +17,7 @@ from django.db import connections
 from rest_framework.pagination import PageNumberPagination
 
 COUNT_AHEAD = 1_000
-# Far past any archive, and within a 64-bit LIMIT: a page number beyond it names no page.
-MOST_ROWS_COUNTED = 10**12
+DEEPEST_PAGE = 400
 
 
 def capped_count(rows, limit: int) -> tuple[int, bool]:
@@ -58,12 +61,14 @@ class CappedCountPaginator(Paginator):
         return super().page(number)
 
     def count_from(self, number) -> None:
-        """Count as far as COUNT_AHEAD rows past page ``number``; before anything is counted."""
+        """Count as far as COUNT_AHEAD rows past page ``number``, and no further than DEEPEST_PAGE; before
+        anything is counted."""
         if "count" not in self.__dict__:
             try:
-                self.count_limit = min(max(int(number or 1), 1) * self.per_page + COUNT_AHEAD, MOST_ROWS_COUNTED)
+                page = min(max(int(number or 1), 1), DEEPEST_PAGE)
             except (TypeError, ValueError, OverflowError):
-                self.count_limit = COUNT_AHEAD
+                page = 1
+            self.count_limit = min(page * self.per_page + COUNT_AHEAD, DEEPEST_PAGE * self.per_page)
 
     @cached_property
     def count(self) -> int:

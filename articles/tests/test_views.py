@@ -629,6 +629,22 @@ def test_the_api_counts_as_the_pages_do(client, archive, monkeypatch):
     assert body["next"]
 
 
+def test_a_list_goes_no_deeper_than_its_deepest_page(client, archive, monkeypatch):
+    fill_archive(archive, 30)
+    monkeypatch.setattr("articles.pagination.DEEPEST_PAGE", 1)
+    response = client.get("/quotes/")
+    assert "25+ quotes" in text_of(response)
+    assert 'rel="next"' not in response.content.decode()
+    assert "The list stops at page 1: narrow the dates" in text_of(response)
+    # A deeper page shows the deepest; the API has none.
+    assert client.get("/quotes/?page=2").context["page_obj"].number == 1
+    assert client.get("/api/quotes/?page=2").status_code == 404
+    body = client.get("/api/quotes/").json()
+    assert (body["count"], body["next"]) == (25, None)
+    # Narrowed to fewer than the deepest page holds, the list says nothing of stopping.
+    assert "The list stops" not in text_of(client.get("/quotes/", {"speaker": archive.grace.slug}))
+
+
 @pytest.mark.parametrize("url", ["/api/quotes/", "/quotes/"])
 def test_a_page_number_past_any_archive_is_no_page_not_an_error(client, archive, url):
     response = client.get(url, {"page": "41083636053680005120"})
