@@ -146,8 +146,8 @@ class SearchableQuerySet(models.QuerySet):
         """
         if connections[self.db].vendor == "postgresql":
             table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-            sql, params = f"SELECT id FROM {table} WHERE search_document @@ {TSQUERY}", postgresql_words(text)
-            newest = "id"
+            condition, params = self.matches(text)
+            sql, newest = f"SELECT id FROM {table} WHERE {condition}", "id"
         else:
             table = fts5_table(self.model)
             sql, params = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH %s", (fts5_match(text),)
@@ -208,13 +208,15 @@ def union_of_matches(
     matches that ``ranked_only`` keeps, every match whose ``column`` is one of those ids, however old.
     """
     parts, params = [], ()
+    among, among_params = (
+        within.query.get_compiler(within.db).as_sql() if ranked_only and within is not None else ("", ())
+    )
     for queryset, column in searched:
-        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
         matching, matching_params = queryset.matching_ids(text, ranked_only)
+        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
         parts.append(f"SELECT {column} FROM {table} WHERE id IN ({matching})")
         params += matching_params
-        if ranked_only and within is not None:
-            among, among_params = within.query.get_compiler(within.db).as_sql()
+        if among:
             matches, matches_params = queryset.matches(text)
             parts.append(f"SELECT {column} FROM {table} WHERE {column} IN ({among}) AND {matches}")
             params += among_params + matches_params
