@@ -47,9 +47,13 @@ class FilteredListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a page number that is not one, or is out of range, into the nearest page.
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        paginator = self.get_paginator(self.listed(queryset), page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def listed(self, queryset):
+        """The page's rows: ``queryset`` (which downloads read whole) with what the list shows of each."""
+        return queryset
 
     def get_feed_url(self) -> str:
         return reverse(self.feed_url_name)
@@ -65,8 +69,8 @@ class FilteredListView(FilterView):
 
 def home(request):
     context = {
-        "articles": Article.objects.published().select_related("outlet")[:8],
-        "quotes": Quote.objects.published().select_related("speaker", "article").newest_first()[:6],
+        "articles": Article.objects.published().listed()[:8],
+        "quotes": Quote.objects.published().listed().newest_first()[:6],
         "scorecard": Pledge.objects.published().scorecard(),
     }
     return render(request, "articles/home.html", context)
@@ -90,6 +94,9 @@ class ArticleListView(FilteredListView):
 
     def get_queryset(self):
         return Article.objects.published().select_related("outlet")
+
+    def listed(self, queryset):
+        return queryset.listed()
 
 
 class ArticleDetailView(DetailView):
@@ -164,12 +171,15 @@ class SpeakerDetailView(FilteredListView):
             .newest_first()
         )
 
+    def listed(self, queryset):
+        return queryset.listed()
+
     def get_context_data(self, **kwargs):
         # The most used roles, in the order they were first given.
         most_used = self.speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
         roles = sorted(most_used, key=lambda role: role.first or dt.date.min)
         months = self.speaker.months.order_by("month").values("month", count=F("quote_count"))
-        pledges = Pledge.objects.published().select_related("article")
+        pledges = Pledge.objects.published().listed()
         return super().get_context_data(
             speaker=self.speaker,
             aliases=self.speaker.aliases.exclude(name=self.speaker.name),
@@ -188,6 +198,9 @@ class QuoteListView(FilteredListView):
 
     def get_queryset(self):
         return Quote.objects.published().select_related("speaker", "article", "article__outlet").newest_first()
+
+    def listed(self, queryset):
+        return queryset.listed()
 
 
 class QuoteDetailView(DetailView):
@@ -225,27 +238,31 @@ def search(request):
         # The newest matches only (RANKED_MATCHES of each kind): a common word costs no more than a rare
         # one, and each section links to its full list.
         sections = {
-            "articles": count_and_best(Article.objects.published().search(text, ranked_only=True), "outlet"),
-            "quotes": count_and_best(Quote.objects.published().search(text, ranked_only=True), "speaker", "article"),
-            "speakers": count_and_best(
-                Speaker.objects.public().search(text, ranked_only=True).order_by("-quote_count", "name")
+            "articles": count_and_best(
+                Article.objects.published().search(text, ranked_only=True), Article.objects.listed()
             ),
-            "pledges": count_and_best(Pledge.objects.published().search(text, ranked_only=True), "pledger"),
+            "quotes": count_and_best(Quote.objects.published().search(text, ranked_only=True), Quote.objects.listed()),
+            "speakers": count_and_best(
+                Speaker.objects.public().search(text, ranked_only=True).order_by("-quote_count", "name"),
+                Speaker.objects.all(),
+            ),
+            "pledges": count_and_best(
+                Pledge.objects.published().search(text, ranked_only=True), Pledge.objects.listed()
+            ),
         }
         more_than_counted = {name for name, (count, _) in sections.items() if count >= RANKED_MATCHES}
     context = {"form": form, "sections": sections, "more_than_counted": more_than_counted}
     return render(request, "articles/search.html", context)
 
 
-def count_and_best(results, *related: str) -> tuple[int, list]:
-    """How many ``results`` there are, and the first SEARCH_RESULTS of them with their ``related`` rows.
+def count_and_best(results, shown) -> tuple[int, list]:
+    """How many ``results`` there are, and the first SEARCH_RESULTS of them as the ``shown`` queryset reads them.
 
     The search runs once, for the ids in order; the rows shown are then read by id. A count and a page
     would each run it.
     """
     ids = list(results.values_list("pk", flat=True))
-    rows = results.model.objects.select_related(*related) if related else results.model.objects.all()
-    best = rows.in_bulk(ids[:SEARCH_RESULTS])
+    best = shown.in_bulk(ids[:SEARCH_RESULTS])
     return len(ids), [best[pk] for pk in ids[:SEARCH_RESULTS]]
 
 

@@ -8,7 +8,16 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, ExtractedItem, ExtractedItemQuerySet, Quote, Speaker, detail_url, unique_slug
+from articles.models import (
+    LISTED_ITEM_FIELDS,
+    Article,
+    ExtractedItem,
+    ExtractedItemQuerySet,
+    Quote,
+    Speaker,
+    detail_url,
+    unique_slug,
+)
 from articles.pagination import capped_counts
 
 
@@ -40,6 +49,24 @@ SCORE_LIMIT = 1_000
 
 class PledgeQuerySet(ExtractedItemQuerySet):
     search_fields = ("text", "action")
+
+    def listed(self):
+        """With what a list shows of each pledge and its pledger (templates/_items.html), and only that."""
+        return (
+            self.select_related(None)
+            .select_related("pledger")
+            .only(
+                *LISTED_ITEM_FIELDS,
+                "slug",
+                "action",
+                "status",
+                "made_on",
+                "made_on_text",
+                "deadline",
+                "pledger__name",
+                "pledger__slug",
+            )
+        )
 
     def for_speaker(self, speaker):
         """Pledges made by ``speaker`` or on its behalf."""

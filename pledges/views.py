@@ -17,6 +17,9 @@ class PledgeListView(FilteredListView):
     def get_queryset(self):
         return Pledge.objects.published().select_related("pledger", "article").order_by("-made_on", "-id")
 
+    def listed(self, queryset):
+        return queryset.listed()
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(scorecard=self.scorecard(), **kwargs)
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import CorrectionSuggestion
-from articles.tests.factories import make_archive, make_article, make_quote, make_speaker
+from articles.tests.factories import make_archive, make_article, make_pledge, make_quote, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -592,6 +592,28 @@ def test_query_budget_does_not_grow_with_the_page(client, archive, django_assert
 def test_detail_page_query_budget(client, archive, django_assert_max_num_queries, name, budget):
     with django_assert_max_num_queries(budget):
         assert client.get(getattr(archive, name).get_absolute_url()).status_code == 200
+
+
+def test_list_items_show_only_what_the_listed_rows_hold(archive, django_assert_num_queries):
+    from django.template import engines
+
+    from articles.models import Article, Quote
+    from pledges.models import Pledge
+
+    make_pledge("We will reopen the port", pledger=archive.grace, action="reopen the port", made_on_text="last year")
+    quotes, pledges, articles = (list(model.objects.listed()) for model in (Quote, Pledge, Article))
+    items = engines["jinja2"].env.get_template("_items.html").module
+    # An item that read a column its list left out would ask the database for it, one query an item.
+    with django_assert_num_queries(0):
+        shown = [
+            *(items.quote_figure(quote, query) for quote in quotes for query in (None, "troops")),
+            *(items.pledge_item(pledge, query) for pledge in pledges for query in (None, "aid")),
+            *(items.article_item(article, query) for article in articles for query in (None, "troops")),
+        ]
+    assert len(pledges) == 4 and any(pledge.made_on is None for pledge in pledges)
+    assert any("made last year" in item for item in shown)
+    assert any("reported speech" in item and "Ada Lovelace" in item for item in shown)
+    assert any("GENEVA" in item and "Reuters" in item for item in shown)
 
 
 # At scale
