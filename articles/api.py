@@ -52,7 +52,7 @@ class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ArticleViewSet(ArchiveViewSet):
-    queryset = Article.objects.published().select_related("outlet")
+    queryset = Article.objects.published().exported()
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
@@ -66,13 +66,13 @@ class SpeakerViewSet(ArchiveViewSet):
 
 
 class QuoteViewSet(ArchiveViewSet):
-    queryset = Quote.objects.published().select_related("speaker", "article", "article__outlet").newest_first()
+    queryset = Quote.objects.published().exported().newest_first()
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
 
 
 class PledgeViewSet(ArchiveViewSet):
-    queryset = Pledge.objects.published().select_related("pledger", "article").order_by("-made_on", "-id")
+    queryset = Pledge.objects.published().exported().order_by("-made_on", "-id")
     serializer_class = PledgeSerializer
     filterset_class = PledgeFilter
     lookup_field = "slug"

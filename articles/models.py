@@ -204,6 +204,13 @@ class ArticleQuerySet(SearchableQuerySet):
             "headline", "slug", "place", "published", "subject", "body", "outlet__name"
         )
 
+    def exported(self):
+        """With what the API and the downloads give of each article (serializers.py), and only that: no
+        text, the most of a row by far."""
+        return self.select_related("outlet").only(
+            "headline", "slug", "place", "published", "subject", "source_url", "outlet__name", "outlet__slug"
+        )
+
     def quoting(self, speaker):
         """Articles in which ``speaker`` is quoted."""
         return self.filter(quotes__speaker=speaker).distinct()
@@ -639,6 +646,15 @@ class Review(models.TextChoices):
 
 # What a list shows of any quote or pledge: its words, and whether a machine found it unreviewed.
 LISTED_ITEM_FIELDS = ("text", "origin", "review")
+# What the API and the downloads give of any quote or pledge (serializers.ReviewedItemSerializer).
+EXPORTED_ITEM_FIELDS = (
+    *LISTED_ITEM_FIELDS,
+    "start",
+    "end",
+    "article__slug",
+    "article__headline",
+    "article__published",
+)
 
 
 class ExtractedItemQuerySet(SearchableQuerySet):
@@ -761,6 +777,23 @@ class QuoteQuerySet(ExtractedItemQuerySet):
                 "article__headline",
                 "article__slug",
                 "article__published",
+            )
+        )
+
+    def exported(self):
+        """With what the API and the downloads give of each quote (serializers.py), and only that: the
+        article's text, the most of its row by far, stays out of a download of 10,000 quotes."""
+        return (
+            self.select_related(None)
+            .select_related("speaker", "article__outlet")
+            .only(
+                *EXPORTED_ITEM_FIELDS,
+                "kind",
+                "speaker_role",
+                "cue",
+                "speaker__name",
+                "speaker__slug",
+                "article__outlet__name",
             )
         )
 

@@ -93,7 +93,7 @@ class ArticleListView(FilteredListView):
     download_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("outlet")
+        return Article.objects.published().exported()
 
     def listed(self, queryset):
         return queryset.listed()
@@ -164,12 +164,7 @@ class SpeakerDetailView(FilteredListView):
         return reverse(self.feed_url_name, args=[self.speaker.slug])
 
     def get_queryset(self):
-        return (
-            Quote.objects.published()
-            .for_speaker(self.speaker)
-            .select_related("article", "article__outlet")
-            .newest_first()
-        )
+        return Quote.objects.published().for_speaker(self.speaker).exported().newest_first()
 
     def listed(self, queryset):
         return queryset.listed()
@@ -197,7 +192,7 @@ class QuoteListView(FilteredListView):
     download_name = "quotes"
 
     def get_queryset(self):
-        return Quote.objects.published().select_related("speaker", "article", "article__outlet").newest_first()
+        return Quote.objects.published().exported().newest_first()
 
     def listed(self, queryset):
         return queryset.listed()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.models import (
+    EXPORTED_ITEM_FIELDS,
     LISTED_ITEM_FIELDS,
     Article,
     ExtractedItem,
@@ -63,6 +64,29 @@ class PledgeQuerySet(ExtractedItemQuerySet):
                 "made_on",
                 "made_on_text",
                 "deadline",
+                "pledger__name",
+                "pledger__slug",
+            )
+        )
+
+    def exported(self):
+        """With what the API and the downloads give of each pledge (serializers.py), and only that."""
+        return (
+            self.select_related(None)
+            .select_related("pledger", "article")
+            .only(
+                *EXPORTED_ITEM_FIELDS,
+                "slug",
+                "action",
+                "quantity_value",
+                "quantity_qualifier",
+                "quantity_unit",
+                "recipient",
+                "made_on",
+                "deadline",
+                "deadline_text",
+                "topic",
+                "status",
                 "pledger__name",
                 "pledger__slug",
             )

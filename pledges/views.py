@@ -15,7 +15,7 @@ class PledgeListView(FilteredListView):
     download_name = "pledges"
 
     def get_queryset(self):
-        return Pledge.objects.published().select_related("pledger", "article").order_by("-made_on", "-id")
+        return Pledge.objects.published().exported().order_by("-made_on", "-id")
 
     def listed(self, queryset):
         return queryset.listed()
