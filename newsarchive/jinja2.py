@@ -8,10 +8,11 @@ import datetime as dt
 import functools
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from jinja2 import Environment, pass_context
@@ -59,7 +60,16 @@ def formatted_date(day: dt.date, format_string: str) -> str:
 
 
 def url(view_name: str, *args) -> str:
-    return reverse(view_name, args=args)
+    if args:
+        return reverse(view_name, args=args)
+    return address_of_page(view_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.cache
+def address_of_page(view_name: str, script_prefix: str, urlconf) -> str:
+    """A page without arguments, reversed once: every page links the same ten in its header and footer, and a
+    reverse() walks the URLconf each time."""
+    return reverse(view_name, urlconf=urlconf)
 
 
 @pass_context
