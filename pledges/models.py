@@ -48,6 +48,21 @@ class Score(NamedTuple):
 SCORE_LIMIT = 1_000
 
 
+# A pledge's terms, in the order the API and the downloads give them (serializers.py).
+TERMS = (
+    "action",
+    "quantity_value",
+    "quantity_qualifier",
+    "quantity_unit",
+    "recipient",
+    "made_on",
+    "deadline",
+    "deadline_text",
+    "topic",
+    "status",
+)
+
+
 class PledgeQuerySet(ExtractedItemQuerySet):
     search_fields = ("text", "action")
 
@@ -74,22 +89,7 @@ class PledgeQuerySet(ExtractedItemQuerySet):
         return (
             self.select_related(None)
             .select_related("pledger", "article")
-            .only(
-                *EXPORTED_ITEM_FIELDS,
-                "slug",
-                "action",
-                "quantity_value",
-                "quantity_qualifier",
-                "quantity_unit",
-                "recipient",
-                "made_on",
-                "deadline",
-                "deadline_text",
-                "topic",
-                "status",
-                "pledger__name",
-                "pledger__slug",
-            )
+            .only(*EXPORTED_ITEM_FIELDS, "slug", *TERMS, "pledger__name", "pledger__slug")
         )
 
     def for_speaker(self, speaker):

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from articles.serializers import ReviewedItemSerializer
 
-from .models import Pledge
+from .models import TERMS, Pledge
 
 
 class PledgeSerializer(ReviewedItemSerializer):
@@ -18,15 +18,6 @@ class PledgeSerializer(ReviewedItemSerializer):
             "slug",
             "pledger",
             "pledger_name",
-            "action",
-            "quantity_value",
-            "quantity_qualifier",
-            "quantity_unit",
-            "recipient",
-            "made_on",
-            "deadline",
-            "deadline_text",
-            "topic",
-            "status",
+            *TERMS,
             "overdue",
         ]
