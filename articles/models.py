@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -274,16 +275,66 @@ class ArticleQuerySet(SearchableQuerySet):
 
     def match_record(self, record: ArticleRecord, fingerprint: str):
         """The held article that a record is a version of, or None."""
-        identity = Q(fingerprint=fingerprint)
-        if record.external_id:
-            identity |= Q(external_id=record.external_id)
-        if record.url:
-            identity |= Q(source_url=record.url)
+        identity = functools.reduce(operator.or_, (Q(item) for item in identity_of(record, fingerprint)))
         # Locked, so that two imports of one story revise it one after the other.
         candidates = list(self.filter(identity).select_related("outlet").select_for_update(of=("self",)))
         # An id or URL names the story even when its text has since been corrected.
         candidates.sort(key=lambda a: (a.external_id != (record.external_id or None), a.fingerprint != fingerprint))
         return candidates[0] if candidates else None
+
+    def new_stories(self, records: list[ArticleRecord], fingerprints: list[str]) -> list[int]:
+        """The positions of the records (with their texts' fingerprints) that import_record() would create as new
+        articles, each whatever the others do: stories not held, that no other of ``records`` tells either."""
+        identities = [
+            identity_of(record, fingerprint) for record, fingerprint in zip(records, fingerprints, strict=True)
+        ]
+        told = Counter(item for identity in identities for item in identity)
+        named = Q(pk__in=[])
+        for field in ("fingerprint", "external_id", "source_url"):
+            if values := {value for name, value in told if name == field}:
+                named |= Q(**{f"{field}__in": values})
+        held = {
+            item
+            for row in self.filter(named).values("fingerprint", "external_id", "source_url")
+            for item in row.items()
+        }
+        return [
+            position
+            for position, identity in enumerate(identities)
+            if all(told[item] == 1 and item not in held for item in identity)
+        ]
+
+    def create_from_records(
+        self, records: list[ArticleRecord], fingerprints: list[str], *, draft: bool = False, default_outlet: str = ""
+    ) -> list[Article]:
+        """What import_record() creates for each of the records new_stories() chose, in one insert (which, like
+        import_record(), starts no history)."""
+        outlets = {}
+        status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
+        articles = [
+            Article(
+                **article_values(record, default_outlet, outlets),
+                external_id=record.external_id or None,
+                fingerprint=fingerprint,
+                status=status,
+            )
+            for record, fingerprint in zip(records, fingerprints, strict=True)
+        ]
+        for article, slug in zip(
+            articles, unique_slugs(Article, [article.headline for article in articles]), strict=True
+        ):
+            article.slug = slug
+        return self.bulk_create(articles)
+
+
+def identity_of(record: ArticleRecord, fingerprint: str) -> list[tuple[str, str]]:
+    """What makes a held article the story a record tells: the same text, or the same id or URL."""
+    identity = [("fingerprint", fingerprint)]
+    if record.external_id:
+        identity.append(("external_id", record.external_id))
+    if record.url:
+        identity.append(("source_url", record.url))
+    return identity
 
 
 @dataclass(frozen=True)
@@ -299,13 +350,18 @@ class ImportOutcome:
         return self.action == self.CREATED or (self.action == self.UPDATED and self.body_changed)
 
 
-def article_values(record: ArticleRecord, default_outlet: str) -> dict:
-    """The Article fields a record sets."""
+def article_values(record: ArticleRecord, default_outlet: str, outlets: dict | None = None) -> dict:
+    """The Article fields a record sets; ``outlets`` keeps the outlets found by name, for the next records."""
     dateline = parse_dateline(record.body)
     outlet_name = record.outlet or (dateline.outlet if dateline else "") or default_outlet
     outlet = None
     if outlet_name:
-        outlet, _ = Outlet.objects.get_or_create(name__iexact=outlet_name, defaults={"name": outlet_name})
+        outlets = {} if outlets is None else outlets
+        if outlet_name not in outlets:
+            outlets[outlet_name], _ = Outlet.objects.get_or_create(
+                name__iexact=outlet_name, defaults={"name": outlet_name}
+            )
+        outlet = outlets[outlet_name]
     return {
         "headline": record.headline or derive_headline(record.body),
         "headline_derived": not record.headline,

@@ -68,6 +68,46 @@ def test_bad_records_are_reported_and_the_rest_imported(tmp_path):
     assert set(Article.objects.values_list("outlet__name", flat=True)) == {"BBC"}
 
 
+BRIDGE = "OTTAWA (Reuters) - The bridge will open in May, Maria Lopez, the transport minister, said on Monday."
+TALKS = "GENEVA (Reuters) - The talks will resume in June, Maria Lopez, the transport minister, told reporters."
+FERRY = (
+    "OSLO (Reuters) - The ferry will run all winter, Maria Lopez, the transport minister, said. "
+    "A government spokesman said the ships were ready."
+)
+
+
+def test_new_stories_are_stored_together_and_the_others_one_by_one(tmp_path, caplog):
+    path = write_jsonl(
+        tmp_path / "batch.jsonl",
+        {"id": "bridge", "text": BRIDGE},
+        {"id": "talks", "text": TALKS},
+        {"id": "bridge", "text": BRIDGE + " Critics said the date would slip."},  # a correction: the first, revised
+        {"id": "talks-copy", "text": TALKS},  # the second's text again
+        {"id": "ferry", "text": FERRY},
+    )
+    out, _ = run("import_articles", str(path), "--workers", "1")
+    assert "3 imported, 1 updated, 1 unchanged, 0 rejected" in out
+    assert "could not be stored together" not in caplog.text
+    lopez = Speaker.objects.get(name="Maria Lopez")  # one speaker, named by stories stored both ways
+    assert lopez.quote_count == Quote.objects.filter(speaker=lopez, public=True).count() == 3
+    assert Speaker.objects.filter(kind=Speaker.Kind.UNNAMED, article__external_id="ferry").exists()
+    assert Article.objects.get(external_id="bridge").quotes.filter(text__contains="the date would slip").exists()
+
+
+def test_new_stories_that_cannot_be_stored_together_are_stored_one_by_one(tmp_path, monkeypatch, caplog):
+    from django.db import IntegrityError
+
+    def fail(found):
+        raise IntegrityError("taken meanwhile")
+
+    monkeypatch.setattr("articles.importing.store.curate_new_articles", fail)
+    path = write_jsonl(tmp_path / "batch.jsonl", {"text": BRIDGE}, {"text": TALKS}, {"text": FERRY})
+    out, _ = run("import_articles", str(path), "--workers", "1")
+    assert "3 imported, 0 updated, 0 unchanged, 0 rejected" in out
+    assert "could not be stored together" in caplog.text
+    assert Speaker.objects.get(name="Maria Lopez").quote_count == 3
+
+
 def test_draft_and_no_extract(tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", {"text": "The mayor said the bridge would open in May."})
     run("import_articles", str(path), "--draft", "--no-extract", verbosity=0)

@@ -136,6 +136,57 @@ def test_a_known_longer_alias_finds_the_speaker():
     assert second.quotes.get().speaker.name == "Justin Trudeau"
 
 
+def curated_rows() -> dict:
+    """What curation wrote, by natural keys: ids differ from one run to another."""
+    from articles.models import SpeakerAlias, SpeakerMonth, SpeakerRole
+
+    speaker_rows = Speaker.objects.values_list("name", "kind", "slug", "article_id", "quote_count", "pledge_count")
+    return {
+        "speakers": sorted(speaker_rows),
+        "aliases": sorted(SpeakerAlias.objects.values_list("key", "name", "speaker__slug")),
+        "quotes": sorted(
+            Quote.objects.values_list("article_id", "text", "speaker__slug", "public", "article_published")
+        ),
+        "pledges": sorted(Pledge.objects.values_list("slug", "pledger__slug", "on_behalf_of__slug", "public")),
+        "months": sorted(SpeakerMonth.objects.values_list("speaker__slug", "month", "quote_count")),
+        "roles": sorted(SpeakerRole.objects.values_list("speaker__slug", "speaker_role", "quote_count")),
+    }
+
+
+def test_new_articles_curated_together_are_curated_as_one_after_another():
+    from django.db import transaction
+
+    from articles.curation import curate_new_articles
+
+    grace = Source("Grace Hopper", SourceKind.PERSON, "Admiral", ("Admiral Grace Hopper",))
+    articles = [
+        make_article(body=BODY, published=dt.date(2017, 9, 1)),
+        make_article(body=BODY + " Again.", published=dt.date(2017, 10, 2)),
+        make_article(body="Admiral Grace Hopper said ships are safe. " + BODY, status="draft"),
+    ]
+    found = [
+        (articles[0], extraction_of(articles[0])),
+        (articles[1], extraction_of(articles[1])),
+        (
+            articles[2],
+            extraction_of(
+                articles[2],
+                quotes=(*extraction_of(articles[2]).quotes, found_quote(articles[2], "ships are safe", grace.name)),
+                sources=(*SOURCES, grace),
+            ),
+        ),
+    ]
+    with transaction.atomic():
+        outcomes = curate_new_articles(found)
+        together = curated_rows()
+        transaction.set_rollback(True)
+    one_after_another = [apply_extraction(article, extraction, new_article=True) for article, extraction in found]
+    assert together == curated_rows()
+    assert [(o.added, len(o.speakers_created)) for o in outcomes] == [(3, 4), (3, 1), (4, 2)]
+    assert [(o.added, len(o.speakers_created)) for o in one_after_another] == [(3, 4), (3, 1), (4, 2)]
+    assert len(together["quotes"]) == 7 and Speaker.objects.get(name="Jean-Pierre Lacroix").quote_count == 2
+
+
 @pytest.mark.parametrize("decision", [Review.APPROVED, Review.EDITED, Review.REJECTED])
 def test_editor_decisions_survive_a_rerun(decision):
     article = make_article(body=BODY)

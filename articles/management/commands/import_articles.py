@@ -1,7 +1,8 @@
 """Import articles from .txt, .csv and .jsonl files or folders, running extraction on each new story.
 
-Each article is stored in its own transaction. A bad record is reported as FILE:LINE: reason and
-the rest of the file is imported; the command then exits non-zero. Workers (one per core by default)
+Each article is stored in its own transaction or savepoint, and a batch of new stories together (a story
+that cannot be stored rolls back alone). A bad record is reported as FILE:LINE: reason and the rest of
+the file is imported; the command then exits non-zero. Workers (one per core by default)
 import side by side; --shard I/N splits a large import across machines sharing one database.
 """
 
@@ -24,7 +25,7 @@ from django.db import connection, connections, transaction
 from articles.caching import new_generation, throttle_page_changes
 from articles.importing.readers import FORMATS, read_paths
 from articles.importing.records import RejectedRecord
-from articles.importing.store import read_article, store_article
+from articles.importing.store import read_article, store_article, store_new_articles
 from articles.models import ImportOutcome
 
 logger = logging.getLogger(__name__)
@@ -112,10 +113,11 @@ def import_records(records, pool, options) -> Iterator[tuple[str, str]]:
     """What happened to each record, and what to tell the user.
 
     On PostgreSQL, each worker imports whole records, side by side. SQLite lets one writer in at a
-    time, so there the workers read the records (extraction) and this process writes them all.
+    time, so there the workers read the records (extraction) and this process writes them all, a batch
+    at a time; as a single process does on either database.
     """
     if pool is None:
-        return (store_record(record, read_record(record, options), options) for record in records)
+        return store_in_batches(((record, read_record(record, options)) for record in records), options)
     if connection.vendor == "sqlite":
         read = functools.partial(read_record, options=options)
         return store_in_batches(zip_read(pool, read, records), options)
@@ -123,18 +125,39 @@ def import_records(records, pool, options) -> Iterator[tuple[str, str]]:
 
 
 def store_in_batches(read_records, options) -> Iterator[tuple[str, str]]:
-    """Store records as store_record() does, READ_AHEAD to a transaction, each record in a savepoint of it.
+    """Store records as store_record() does, READ_AHEAD to a transaction (store_batch).
 
     SQLite writes every page a transaction changed when it commits: the index pages that consecutive
     stories share are then written once a batch, not once a story; and the page cache is made larger
-    than the indexes a large archive's import walks. A story that cannot be stored still rolls back alone.
+    than the indexes a large archive's import walks.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     for batch in itertools.batched(read_records, READ_AHEAD):
         with transaction.atomic():
-            outcomes = [store_record(record, found, options) for record, found in batch]
+            outcomes = store_batch(batch, options)
         yield from outcomes
+
+
+def store_batch(batch, options) -> list[tuple[str, str]]:
+    """store_record() of each record of ``batch`` and what was read in it; the new stories among them are
+    stored together (store_new_articles), in a few statements for them all instead of a score for each.
+
+    When one of those cannot be stored, each is stored alone, in a savepoint of its own: the story that
+    cannot be stored is then reported and rolls back alone.
+    """
+    relax_commit_durability()
+    created = {}
+    if options["run_extraction"]:
+        try:
+            created = store_new_articles(batch, draft=options["draft"], default_outlet=options["default_outlet"])
+        except Exception:  # each record is stored alone below, where an error is reported with its record
+            logger.info("A batch of new stories could not be stored together; storing each alone.", exc_info=True)
+    return [
+        reported(record, created[position]) if position in created else store_record(record, found, options)
+        for position, (record, found) in enumerate(batch)
+    ]
 
 
 def zip_read(pool, read, records):
@@ -179,6 +202,10 @@ def store_record(record, found, options) -> tuple[str, str]:
     except Exception as error:  # one story that cannot be stored must not stop the others
         logger.exception("%s: could not be stored", record.where)
         return "rejected", f"{record.where}: could not be stored: {error}"
+    return reported(record, outcome)
+
+
+def reported(record, outcome: ImportOutcome) -> tuple[str, str]:
     return outcome.action, f"{record.where}: {outcome.action} {outcome.article.slug}"
 
 
