@@ -35,6 +35,9 @@ PAGE_CHANGE_SECONDS = 1.0
 # Records read (extracted) ahead of the writer on SQLite: enough to keep every worker busy; also
 # how many it stores in one transaction.
 READ_AHEAD = 64
+# Records a worker imports in one transaction on PostgreSQL: few, so that workers side by side seldom
+# wait on each other's new speakers and counts.
+WORKER_BATCH = 16
 # SQLite's page cache while importing (256 MiB), for the indexes of a large archive.
 IMPORT_CACHE_KIB = 262_144
 
@@ -112,16 +115,17 @@ def refresh_statistics() -> None:
 def import_records(records, pool, options) -> Iterator[tuple[str, str]]:
     """What happened to each record, and what to tell the user.
 
-    On PostgreSQL, each worker imports whole records, side by side. SQLite lets one writer in at a
-    time, so there the workers read the records (extraction) and this process writes them all, a batch
-    at a time; as a single process does on either database.
+    On PostgreSQL, each worker imports whole records, WORKER_BATCH at a time, side by side. SQLite lets
+    one writer in at a time, so there the workers read the records (extraction) and this process writes
+    them all, READ_AHEAD at a time; as a single process does on either database.
     """
     if pool is None:
         return store_in_batches(((record, read_record(record, options)) for record in records), options)
     if connection.vendor == "sqlite":
         read = functools.partial(read_record, options=options)
         return store_in_batches(zip_read(pool, read, records), options)
-    return pool.imap(functools.partial(import_record, options=options), records, chunksize=8)
+    batches = pool.imap(functools.partial(import_batch, options=options), itertools.batched(records, WORKER_BATCH))
+    return itertools.chain.from_iterable(batches)
 
 
 def store_in_batches(read_records, options) -> Iterator[tuple[str, str]]:
@@ -176,8 +180,11 @@ def zip_read(pool, read, records):
         yield from zip(reading[0], reading[1].get(), strict=True)
 
 
-def import_record(record, options) -> tuple[str, str]:
-    return store_record(record, read_record(record, options), options)
+def import_batch(records, options) -> list[tuple[str, str]]:
+    """A worker's share on PostgreSQL: a few records read, then stored in one transaction (store_batch)."""
+    read = [(record, read_record(record, options)) for record in records]
+    with transaction.atomic():
+        return store_batch(read, options)
 
 
 def read_record(record, options):
