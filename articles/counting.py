@@ -49,8 +49,11 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
     """Add the quotes and pledges of a new, published article to their speakers' counts, in one statement.
 
     Written in SQL: the ORM's equivalent (a CASE per speaker) took longer to build than all the rest of
-    an article's import to run. Rows are locked in the order of their ids, so that importers running
-    side by side never wait on each other in a circle.
+    an article's import to run. Rows are locked first, in the order of their ids, so that importers running
+    side by side never wait on each other in a circle; and by a statement of their own, so that the
+    increment reads counts that another importer has committed meanwhile: an UPDATE that waited for a lock
+    of another transaction left out that transaction's increments (59 speakers of 60 in a test on
+    PostgreSQL), and counts drifted under importers side by side.
     """
     quotes = list(quotes)
     quote_counts = Counter(quote.speaker_id for quote in quotes)
@@ -58,6 +61,8 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
     speaker_ids = sorted(quote_counts.keys() | pledge_counts.keys())
     if not speaker_ids:
         return
+    if connection.features.has_select_for_update:
+        list(Speaker.objects.filter(pk__in=speaker_ids).order_by("pk").select_for_update().values_list("pk"))
     added = " UNION ALL ".join(["SELECT %s AS speaker, %s AS quotes, %s AS pledges"] * len(speaker_ids))
     table = connection.ops.quote_name(Speaker._meta.db_table)
     # Only the table's name and placeholders are put in the text; every value is a parameter.

@@ -99,3 +99,40 @@ def test_workers_import_each_story_once(tmp_path, shared_database_url):
     held = counts(shared_database_url)
     assert held["articles"] == STORIES and held["duplicate quotes"] == 0
     assert held["quotes"] >= STORIES  # every story's quote, from whichever worker imported it
+
+
+def test_counts_added_side_by_side_are_never_lost():
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from articles.counting import add_counts
+    from articles.models import Quote, Speaker
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time")
+    # Enough speakers, in no order, that PostgreSQL joins them to the counts as it would in a large archive.
+    Speaker.objects.bulk_create(Speaker(name=f"Speaker {n}", slug=f"speaker-{n}") for n in range(20_000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_speaker")
+    quoted = list(Speaker.objects.order_by("?")[:60])
+
+    def add_one_quote_each():
+        add_counts([Quote(speaker=speaker, article_published=None) for speaker in quoted], [])
+
+    def second_importer():
+        try:
+            with transaction.atomic():
+                add_one_quote_each()
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        add_one_quote_each()
+        # The second importer's increments wait for this transaction, then must count on top of it.
+        side_by_side = threading.Thread(target=second_importer)
+        side_by_side.start()
+        side_by_side.join(timeout=1)
+    side_by_side.join(timeout=30)
+    counts = Speaker.objects.filter(pk__in=[speaker.pk for speaker in quoted]).values_list("quote_count", flat=True)
+    assert set(counts) == {2}
