@@ -348,10 +348,12 @@ class SpeakerResolver:
             slugs = unique_slugs(Speaker, [speaker.name for speaker in to_create])
             for speaker, slug in zip(to_create, slugs, strict=True):
                 speaker.slug = slug
-            Speaker.objects.bulk_create(to_create)
+            # In the order of their unique keys, as are the aliases: two importers that create the same speakers
+            # then wait on each other in turn, never in a circle.
+            Speaker.objects.bulk_create(sorted(to_create, key=lambda speaker: speaker.slug))
         for article_created, speakers in zip(self.created, created, strict=True):
             article_created += speakers
-        add_aliases(list(new_aliases.values()))
+        add_aliases([new_aliases[key] for key in sorted(new_aliases)])
 
 
 def sources_named(extraction: Extraction) -> list[Source]:

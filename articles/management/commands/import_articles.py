@@ -148,8 +148,8 @@ def store_batch(batch, options) -> list[tuple[str, str]]:
     """store_record() of each record of ``batch`` and what was read in it; the new stories among them are
     stored together (store_new_articles), in a few statements for them all instead of a score for each.
 
-    When one of those cannot be stored, each is stored alone, in a savepoint of its own: the story that
-    cannot be stored is then reported and rolls back alone.
+    When one of those cannot be stored, each is stored alone, in a savepoint or transaction of its own: the
+    story that cannot be stored is then reported and rolls back alone.
     """
     relax_commit_durability()
     created = {}
@@ -181,10 +181,13 @@ def zip_read(pool, read, records):
 
 
 def import_batch(records, options) -> list[tuple[str, str]]:
-    """A worker's share on PostgreSQL: a few records read, then stored in one transaction (store_batch)."""
-    read = [(record, read_record(record, options)) for record in records]
-    with transaction.atomic():
-        return store_batch(read, options)
+    """A worker's share on PostgreSQL: a few records read, then stored by store_batch: their new stories in one
+    transaction, and any other record, or each of them if that transaction fails, in one of its own.
+
+    Not all in one transaction: a record stored alone after the joint store failed (two workers that wait on
+    each other's new speakers fail one of them) would wait again on what the batch's earlier records hold.
+    """
+    return store_batch([(record, read_record(record, options)) for record in records], options)
 
 
 def read_record(record, options):
