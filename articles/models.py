@@ -487,6 +487,10 @@ class SpeakerQuerySet(SearchableQuerySet):
         """Speakers readers may see: those with a published quote or pledge."""
         return self.filter(Q(quote_count__gt=0) | Q(pledge_count__gt=0))
 
+    def listed(self):
+        """With what a list shows of each speaker: a speaker's row is its name, kind and counts, all shown."""
+        return self
+
     def recount(self) -> None:
         """Store afresh each speaker's counts of published quotes and pledges (see articles/counting.py)."""
         from pledges.models import Pledge  # pledges.models imports this module

@@ -47,13 +47,10 @@ class FilteredListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a page number that is not one, or is out of range, into the nearest page.
-        paginator = self.get_paginator(self.listed(queryset), page_size, allow_empty_first_page=True)
+        # The page's rows read what the list shows of each; downloads read the queryset as it is.
+        paginator = self.get_paginator(queryset.listed(), page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
-
-    def listed(self, queryset):
-        """The page's rows: ``queryset`` (which downloads read whole) with what the list shows of each."""
-        return queryset
 
     def get_feed_url(self) -> str:
         return reverse(self.feed_url_name)
@@ -94,9 +91,6 @@ class ArticleListView(FilteredListView):
 
     def get_queryset(self):
         return Article.objects.published().exported()
-
-    def listed(self, queryset):
-        return queryset.listed()
 
 
 class ArticleDetailView(DetailView):
@@ -166,9 +160,6 @@ class SpeakerDetailView(FilteredListView):
     def get_queryset(self):
         return Quote.objects.published().for_speaker(self.speaker).exported().newest_first()
 
-    def listed(self, queryset):
-        return queryset.listed()
-
     def get_context_data(self, **kwargs):
         # The most used roles, in the order they were first given.
         most_used = self.speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
@@ -193,9 +184,6 @@ class QuoteListView(FilteredListView):
 
     def get_queryset(self):
         return Quote.objects.published().exported().newest_first()
-
-    def listed(self, queryset):
-        return queryset.listed()
 
 
 class QuoteDetailView(DetailView):
@@ -239,7 +227,7 @@ def search(request):
             "quotes": count_and_best(Quote.objects.published().search(text, ranked_only=True), Quote.objects.listed()),
             "speakers": count_and_best(
                 Speaker.objects.public().search(text, ranked_only=True).order_by("-quote_count", "name"),
-                Speaker.objects.all(),
+                Speaker.objects.listed(),
             ),
             "pledges": count_and_best(
                 Pledge.objects.published().search(text, ranked_only=True), Pledge.objects.listed()

@@ -17,9 +17,6 @@ class PledgeListView(FilteredListView):
     def get_queryset(self):
         return Pledge.objects.published().exported().order_by("-made_on", "-id")
 
-    def listed(self, queryset):
-        return queryset.listed()
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(scorecard=self.scorecard(), **kwargs)
 
