@@ -7,7 +7,6 @@ duplicated or brought back.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -212,14 +211,24 @@ def create_pledges(pledges: list[Pledge]) -> None:
     """
     if not pledges:
         return
-    for last_try in (False, False, True):
+
+    def store():
         slugs = unique_slugs(Pledge, [pledge.slug_text for pledge in pledges], Pledge.SLUG_LENGTH)
         for pledge, slug in zip(pledges, slugs, strict=True):
             pledge.slug = slug
+        Pledge.objects.bulk_create(pledges)
+
+    retried_on_conflict(store)
+
+
+def retried_on_conflict(store):
+    """``store()`` in a savepoint, made again (twice at most) when an import working side by side took one of
+    its unique keys first: the insert waits for the other import, fails, and the lookups made again see its rows.
+    """
+    for last_try in (False, False, True):
         try:
             with transaction.atomic():
-                Pledge.objects.bulk_create(pledges)
-            return
+                return store()
         except IntegrityError:
             if last_try:
                 raise
@@ -314,15 +323,17 @@ class SpeakerResolver:
                 self.speakers[i][source_name] = held[i][name]
 
     def resolve_named(self, sources: list[list[Source]]) -> None:
-        try:
-            with transaction.atomic():
-                self.find_or_create_named(sources)
-        except IntegrityError:
-            # Another import created one of these speakers meanwhile: now it is there to be found.
-            self.find_or_create_named(sources)
+        """Another import may create one of these speakers, or register one of their aliases, between the lookup
+        and the inserts; the lookup, made again, finds that speaker. Keeping a second speaker of its own instead
+        would split one person's quotes between two pages.
+        """
+        created = retried_on_conflict(lambda: self.find_or_create_named(sources))
+        for article_created, speakers in zip(self.created, created, strict=True):
+            article_created += speakers
 
-    def find_or_create_named(self, sources: list[list[Source]]) -> None:
-        """Each article's sources in turn, as if each article were curated after the one before."""
+    def find_or_create_named(self, sources: list[list[Source]]) -> list[list[Speaker]]:
+        """Each article's sources in turn, as if each article were curated after the one before; the speakers
+        each article named first."""
         forms = [{source.name: alias_forms(source) for source in named} for named in sources]
         all_keys = {key for article_forms in forms for keys in article_forms.values() for key in keys}
         known = {
@@ -351,9 +362,8 @@ class SpeakerResolver:
             # In the order of their unique keys, as are the aliases: two importers that create the same speakers
             # then wait on each other in turn, never in a circle.
             Speaker.objects.bulk_create(sorted(to_create, key=lambda speaker: speaker.slug))
-        for article_created, speakers in zip(self.created, created, strict=True):
-            article_created += speakers
-        add_aliases([new_aliases[key] for key in sorted(new_aliases)])
+        SpeakerAlias.objects.bulk_create([new_aliases[key] for key in sorted(new_aliases)])
+        return created
 
 
 def sources_named(extraction: Extraction) -> list[Source]:
@@ -372,18 +382,6 @@ def alias_forms(source: Source) -> dict[str, str]:
     """The lookup keys of a source's name and its longer aliases, each with the form as written."""
     names = [source.name, *(alias for alias in source.aliases if len(alias_key(alias).split()) > 1)]
     return {alias_key(name): name for name in names if alias_key(name)}
-
-
-def add_aliases(aliases: list[SpeakerAlias]) -> None:
-    """Register new aliases; one that another import registered meanwhile keeps its speaker."""
-    try:
-        with transaction.atomic():
-            SpeakerAlias.objects.bulk_create(aliases)
-    except IntegrityError:
-        for alias in aliases:
-            with contextlib.suppress(IntegrityError), transaction.atomic():
-                alias.pk = None
-                alias.save()
 
 
 def extract_article(article: Article) -> CurationOutcome:

@@ -136,3 +136,42 @@ def test_counts_added_side_by_side_are_never_lost():
     side_by_side.join(timeout=30)
     counts = Speaker.objects.filter(pk__in=[speaker.pk for speaker in quoted]).values_list("quote_count", flat=True)
     assert set(counts) == {2}
+
+
+def test_one_person_named_by_two_importers_at_once_gets_one_speaker():
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from articles.curation import SpeakerResolver
+    from articles.extraction.types import Extraction, Source, SourceKind
+    from articles.models import Speaker
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time")
+
+    def speaker_of(source: Source) -> Speaker:
+        # Named sources only: the resolver looks at no article for them.
+        return SpeakerResolver([(None, Extraction(sources=(source,)))], new_articles=True).speakers[0][source.name]
+
+    # One story gives her full name; the other, the name she goes by, which the first registers as her alias.
+    first_story = Source(name="Ann Marie Lee", kind=SourceKind.PERSON, aliases=("Ann Lee",))
+    second_story = Source(name="Ann Lee", kind=SourceKind.PERSON)
+    found = {}
+
+    def second_importer():
+        try:
+            with transaction.atomic():
+                found["second"] = speaker_of(second_story)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        found["first"] = speaker_of(first_story)
+        # The second importer finds neither name yet; its alias waits for this transaction, then must give way.
+        side_by_side = threading.Thread(target=second_importer)
+        side_by_side.start()
+        side_by_side.join(timeout=1)
+    side_by_side.join(timeout=30)
+    assert found["second"] == found["first"]
+    assert list(Speaker.objects.values_list("name", flat=True)) == ["Ann Marie Lee"]
