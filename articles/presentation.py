@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .extraction import repair_apostrophes
@@ -221,7 +221,7 @@ def form_control(field) -> SafeString:
     value = widget.format_value(field.value())
     if not isinstance(widget, forms.Select):
         first = {"type": widget.input_type, "name": field.html_name, "value": value}
-        return format_html("<input{}>", html_attrs(first | attrs))
+        return mark_safe(f"<input{html_attrs(first | attrs)}>")  # noqa: S308 - html_attrs() escaped each value
     selected = {value} if isinstance(value, str) else set(value)  # a NullBooleanSelect's is one string
     # Plain escaping and f-strings: format_html() for each of hundreds of options was most of this function.
     options = "".join(
@@ -232,14 +232,13 @@ def form_control(field) -> SafeString:
     return mark_safe(f"<select{html_attrs({'name': field.html_name} | attrs)}>{options}</select>")  # noqa: S308
 
 
-def html_attrs(attrs: dict) -> SafeString:
-    """Attributes as Django's widget templates write them: True as the name alone; False, None and "" left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not None and value is not False and value != ""
-        ),
-    )
+def html_attrs(attrs: dict) -> str:
+    """Attributes as Django's widget templates write them, escaped: True as the name alone; False, None and ""
+    left out. In f-strings: format_html() for each attribute of each field was a twentieth of a list's time."""
+    written = []
+    for name, value in attrs.items():
+        if value is True:
+            written.append(f" {conditional_escape(name)}")
+        elif value is not None and value is not False and value != "":
+            written.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    return "".join(written)

@@ -648,6 +648,29 @@ def test_a_speaker_is_found_by_name_as_typed_or_by_slug(client, archive):
     assert {quote.speaker for quote in by_slug} == {archive.ada}
 
 
+@pytest.mark.parametrize(
+    ("filterset_name", "query"),
+    [
+        ("articles.filters.ArticleFilter", ""),
+        ("articles.filters.ArticleFilter", "subject=politics&place=OTTAWA&outlet=reuters&sort=-published"),
+        ("articles.filters.QuoteFilter", "q=%22harbour%22+%3Cb%3E&speaker=ada-lovelace&after=2017-01-01&sort=speaker"),
+        ("articles.filters.SpeakerFilter", "q=ada&kind=person&sort=-quotes"),
+        ("pledges.filters.PledgeFilter", "status=kept&topic=aid&quantity=true&due_before=2019-12-31&sort=deadline"),
+    ],
+)
+def test_filter_controls_are_written_as_djangos_widgets_write_them(rf, archive, filterset_name, query):
+    from django.utils.module_loading import import_string
+
+    from articles.presentation import form_control
+
+    request = rf.get(f"/?{query}")
+    form = import_string(filterset_name)(request.GET, request=request).form
+    assert form.is_valid(), form.errors
+    for field in form:
+        # Django's templates put line breaks between a select's options.
+        assert str(form_control(field)) == re.sub(r">\s+<", "><", str(field)), field.name
+
+
 def test_the_speaker_filter_does_not_list_every_speaker(client, archive):
     page = client.get("/quotes/").content.decode()
     assert '<input type="text" name="speaker"' in page
