@@ -28,21 +28,23 @@ def capped_count(rows, limit: int) -> tuple[int, bool]:
     return min(counted, limit), counted > limit
 
 
-def capped_counts(querysets: list, limit: int) -> list[tuple[int, bool]]:
-    """capped_count() of each of ``querysets`` (of one database), in one query: a round trip and a
-    statement for a whole scorecard instead of one for each of its lines."""
-    if not querysets:
-        return []
+def capped_count_sql(rows, limit: int) -> tuple[str, list] | None:
+    """SQL counting ``rows`` (a QuerySet) no further than ``limit`` + 1, and its parameters; None when nothing
+    could match (none(), or a filter that nothing can match)."""
+    try:
+        sql, params = rows.values("pk")[: limit + 1].query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return f"(SELECT COUNT(*) FROM ({sql}) AS counted)", list(params)  # noqa: S608 - Django's SQL, values in params
+
+
+def counted_together(counts: list[tuple[str, list] | None], limit: int, using: str) -> list[tuple[int, bool]]:
+    """Run capped_count_sql() counts in one statement: each count, and whether there are more."""
     parts, params = [], []
-    for rows in querysets:
-        try:
-            sql, rows_params = rows.values("pk")[: limit + 1].query.get_compiler(rows.db).as_sql()
-        except EmptyResultSet:  # none(), or a filter that nothing can match
-            parts.append("0")
-            continue
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 - Django's SQL, values in params
-        params.extend(rows_params)
-    with connections[querysets[0].db].cursor() as cursor:
+    for count in counts:
+        parts.append(count[0] if count else "0")
+        params.extend(count[1] if count else ())
+    with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         counted = cursor.fetchone()
     return [(min(count, limit), count > limit) for count in counted]

@@ -19,7 +19,7 @@ from articles.models import (
     detail_url,
     unique_slugs,
 )
-from articles.pagination import capped_count, capped_counts
+from articles.pagination import capped_count, capped_count_sql, counted_together
 from articles.tests.factories import make_article, make_quote, make_speaker
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +201,7 @@ def test_a_correction_whose_text_is_another_held_story_keeps_both_once():
     assert Article.objects.filter(body="A different story.").get() == other
 
 
-def test_capped_counts_count_each_list_in_one_query_as_capped_count_would(django_assert_num_queries):
+def test_counts_run_together_are_each_what_capped_count_gives_in_one_query(django_assert_num_queries):
     article = make_article(body="We will build one bridge, two roads and three schools, the mayor said.")
     for text in ("one bridge", "two roads", "three schools"):
         make_quote(article=article, text=text)
@@ -209,7 +209,7 @@ def test_capped_counts_count_each_list_in_one_query_as_capped_count_would(django
     quotes = Quote.objects.all()
     lists = [quotes, quotes.filter(start__gt=first), quotes.none(), quotes.filter(pk=-1)]
     with django_assert_num_queries(1):
-        counted = capped_counts(lists, limit=2)
+        counted = counted_together([capped_count_sql(rows, 2) for rows in lists], 2, "default")
     assert counted == [capped_count(quotes, 2) for quotes in lists] == [(2, True), (2, False), (0, False), (0, False)]
 
 
