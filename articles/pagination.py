@@ -51,8 +51,15 @@ def counted_together(counts: list[tuple[str, list] | None], limit: int, using: s
 
 
 class CappedCountPaginator(Paginator):
+    """``known_count``: how many rows there are, where the caller holds it already (a speaker's stored count of
+    quotes): nothing is counted then, but it is capped all the same."""
+
     count_limit = COUNT_AHEAD
     count_is_capped = False  # True when there are more rows than ``count``
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     def get_page(self, number):
         self.count_from(number)
@@ -74,6 +81,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            self.count_is_capped = self.known_count > self.count_limit
+            return min(self.known_count, self.count_limit)
         count, self.count_is_capped = capped_count(self.object_list, self.count_limit)
         return count
 

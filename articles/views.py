@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import DetailView
+from django_filters.constants import EMPTY_VALUES
 from django_filters.views import FilterView
 
 from pledges.models import Pledge
@@ -48,9 +49,22 @@ class FilteredListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a page number that is not one, or is out of range, into the nearest page.
         # The page's rows read what the list shows of each; downloads read the queryset as it is.
-        paginator = self.get_paginator(queryset.listed(), page_size, allow_empty_first_page=True)
+        paginator = self.get_paginator(
+            queryset.listed(), page_size, allow_empty_first_page=True, known_count=self.known_count()
+        )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def known_count(self) -> int | None:
+        """How many rows the list holds, where that is stored (see CappedCountPaginator); None to count them."""
+        return None
+
+    def narrowed_by(self) -> dict:
+        """The valid filters this request narrows the list by, with their values; a sort narrows nothing."""
+        if not self.filterset.is_valid():
+            return {}
+        values = self.filterset.form.cleaned_data.items()
+        return {name: value for name, value in values if value not in EMPTY_VALUES and name != "sort"}
 
     def get_feed_url(self) -> str:
         return reverse(self.feed_url_name)
@@ -160,6 +174,9 @@ class SpeakerDetailView(FilteredListView):
     def get_queryset(self):
         return Quote.objects.published().for_speaker(self.speaker).exported().newest_first()
 
+    def known_count(self):
+        return None if self.narrowed_by() else self.speaker.quote_count
+
     def get_context_data(self, **kwargs):
         # The most used roles, in the order they were first given.
         most_used = self.speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
@@ -184,6 +201,10 @@ class QuoteListView(FilteredListView):
 
     def get_queryset(self):
         return Quote.objects.published().exported().newest_first()
+
+    def known_count(self):
+        narrowed_by = self.narrowed_by()
+        return narrowed_by["speaker"].quote_count if narrowed_by.keys() == {"speaker"} else None
 
 
 class QuoteDetailView(DetailView):

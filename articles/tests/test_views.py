@@ -688,6 +688,25 @@ def test_a_long_list_is_counted_only_a_little_past_the_page(client, archive, mon
     assert client.get("/quotes/?page=2").context["paginator"].count > 26
 
 
+def test_a_speakers_quotes_are_counted_by_the_speakers_stored_count(client, archive, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(30):
+        make_quote(f"the {n} bridges would open in spring", speaker=archive.ada)
+    monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
+    archive.ada.refresh_from_db()
+    for url in ("/quotes/?speaker=ada-lovelace&sort=speaker", "/speakers/ada-lovelace/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert "26+ quotes" in text_of(response)
+        assert not [query for query in queries if "COUNT(" in query["sql"]]
+    # Narrowed further, the list is counted.
+    narrowed = client.get("/quotes/", {"speaker": "ada-lovelace", "q": "bridges 7"})
+    assert narrowed.context["paginator"].count == len(narrowed.context["quote_list"]) == 1
+    assert client.get("/speakers/ada-lovelace/", {"q": "bridges 7"}).context["paginator"].count == 1
+
+
 def test_the_api_counts_as_the_pages_do(client, archive, monkeypatch):
     fill_archive(archive, 30)
     monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
