@@ -671,6 +671,15 @@ def test_filter_controls_are_written_as_djangos_widgets_write_them(rf, archive, 
         assert str(form_control(field)) == re.sub(r">\s+<", "><", str(field)), field.name
 
 
+def test_the_filters_offer_and_accept_what_the_archive_holds_now(client, archive):
+    from articles.tests.factories import make_outlet
+
+    assert "harbour-times" not in text_of(client.get("/quotes/"))
+    make_outlet(name="Harbour Times", slug="harbour-times")
+    assert '<option value="harbour-times">Harbour Times</option>' in text_of(client.get("/quotes/"))
+    assert client.get("/quotes/", {"outlet": "harbour-times"}).context["filter"].is_valid()
+
+
 def test_the_speaker_filter_does_not_list_every_speaker(client, archive):
     page = client.get("/quotes/").content.decode()
     assert '<input type="text" name="speaker"' in page
