@@ -748,6 +748,18 @@ def test_a_page_number_past_any_archive_is_no_page_not_an_error(client, archive,
         assert response.context["page_obj"].number == 1
 
 
+def test_a_speaker_who_made_no_pledge_is_shown_none_without_a_look(client, archive):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    speaker = make_speaker("Ines Moreau", slug="ines-moreau")
+    make_quote("the harbour would reopen in May", speaker=speaker)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/speakers/ines-moreau/")
+    assert "No pledges recorded." in text_of(page)
+    assert not [query for query in queries if "pledges_pledge" in query["sql"]]
+
+
 def test_a_speakers_page_shows_the_first_pledges_and_links_to_all(client, archive, monkeypatch):
     monkeypatch.setattr("articles.views.PLEDGES_SHOWN", 1)
     page = client.get(f"/speakers/{archive.ada.slug}/")
