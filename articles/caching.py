@@ -1,9 +1,9 @@
 """A page cache for anonymous readers, shared by every worker and process, emptied by any change readers see.
 
-Pages are stored under their URL and the current *generation*, a value that every change to what readers
+Pages are stored under their URL with the current *generation*, a value that every change to what readers
 see replaces (``pages_changed()``: connected to the models' save and delete signals, and called by the bulk
-writers, which send none). A new generation makes every stored page unreachable at once in every worker;
-the old entries expire on their own. The cache is Django's default one, Redis or a database table
+writers, which send none). A page is served only in the generation it was stored in, so a new generation
+makes every stored page unreachable at once in every worker; the old entries are replaced or expire. The cache is Django's default one, Redis or a database table
 (settings.CACHES), which every worker shares; ``PAGE_CACHE_SECONDS=0`` turns page caching off.
 
 Quote and pledge pages carry a correction form whose CSRF token belongs to one reader: the stored copy
@@ -62,11 +62,12 @@ class PageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        if (stored := cache.get(key)) is not None:
+        generation, stored = kept_in_this_generation(key)
+        if stored is not None:
             return served(stored, request)
         response = self.get_response(request)
         if is_cacheable_response(response):
-            cache.set(key, stored_copy(response), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (generation, stored_copy(response)), settings.PAGE_CACHE_SECONDS)
         return response
 
 
@@ -94,7 +95,7 @@ def is_cacheable_response(response) -> bool:
 
 def page_key(request) -> str:
     url = f"{request.method} {request.build_absolute_uri()}"
-    return f"pages:{page_generation()}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"pages:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def stored_copy(response) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -123,9 +124,26 @@ def page_generation() -> str:
     return generation
 
 
+def kept_in_this_generation(key: str) -> tuple[str, object]:
+    """The current generation, and what is kept under ``key`` if it was kept in this generation (else None).
+
+    Each value is kept with the generation it was made in, and both are read in one round trip, where a
+    key holding the generation took a second round trip for the generation first.
+    """
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or page_generation()
+    kept = found.get(key)
+    return generation, kept[1] if kept is not None and kept[0] == generation else None
+
+
 def until_pages_change(key: str, read):
     """What ``read()`` returns, kept in the shared cache until the next change readers can see."""
-    return cache.get_or_set(f"{page_generation()}:{key}", read, timeout=DERIVED_SECONDS)
+    key = f"derived:{key}"
+    generation, value = kept_in_this_generation(key)
+    if value is None:
+        value = read()
+        cache.set(key, (generation, value), timeout=DERIVED_SECONDS)
+    return value
 
 
 def new_generation() -> None:
