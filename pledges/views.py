@@ -32,7 +32,11 @@ class PledgeDetailView(DetailView):
         return Pledge.objects.published().select_related("pledger", "on_behalf_of", "article", "article__outlet")
 
     def get_context_data(self, **kwargs):
-        changes = self.object.status_changes.select_related("evidence_article", "evidence_quote__speaker")
+        # In the order of its own dates: the model's order starts with the pledge's, which joins the pledge and its
+        # article to sort one pledge's changes.
+        changes = self.object.status_changes.order_by("changed_on", "id").select_related(
+            "evidence_article", "evidence_quote__speaker"
+        )
         return super().get_context_data(status_changes=changes, correction_form=CorrectionForm(), **kwargs)
 
 
