@@ -3,8 +3,9 @@
 Pages are stored under their URL with the current *generation*, a value that every change to what readers
 see replaces (``pages_changed()``: connected to the models' save and delete signals, and called by the bulk
 writers, which send none). A page is served only in the generation it was stored in, so a new generation
-makes every stored page unreachable at once in every worker; the old entries are replaced or expire. The cache is Django's default one, Redis or a database table
-(settings.CACHES), which every worker shares; ``PAGE_CACHE_SECONDS=0`` turns page caching off.
+makes every stored page unreachable at once in every worker; the old entries are replaced or expire. The
+cache is Django's default one, Redis or a database table (settings.CACHES), which every worker shares;
+``PAGE_CACHE_SECONDS=0`` turns page caching off.
 
 Quote and pledge pages carry a correction form whose CSRF token belongs to one reader: the stored copy
 holds a placeholder where the token was, and each reader's own token is put in when the page is served.

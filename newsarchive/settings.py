@@ -32,6 +32,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 # cache: a fresh one per request would read every index page it needs from the file again.
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 
+# On PostgreSQL, a statement that a connection runs a fifth time is prepared (psycopg's default threshold), and
+# PostgreSQL then plans it once, not every time: planning took most of the time of the pages' joins (0.3–0.65 ms
+# to plan one that ran in 0.05). PREPARED_STATEMENTS=off behind a pooler that cannot keep them across
+# transactions (PgBouncer in transaction mode before 1.21).
+PREPARED_STATEMENTS = (
+    {"server_side_binding": True, "prepare_threshold": 5} if env_flag("PREPARED_STATEMENTS", default=True) else {}
+)
+
 
 def database_from_url(url: str) -> dict:
     """A DATABASES entry from ``postgres://user:password@host:port/name`` or ``sqlite:///path``."""
@@ -46,6 +54,7 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": PREPARED_STATEMENTS,
         }
     if parts.scheme == "sqlite":
         return sqlite_database(Path(unquote(parts.path)))

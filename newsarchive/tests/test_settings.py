@@ -53,6 +53,36 @@ def test_postgres_url():
     )
 
 
+def test_postgresql_statements_are_prepared_unless_turned_off():
+    assert database_from_url("postgres://archive@db.example/news")["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+    script = "from newsarchive.settings import database_from_url as d; print(d('postgres://a@db.example/n')['OPTIONS'])"
+    turned_off = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env=os.environ | {"PREPARED_STATEMENTS": "off", "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert turned_off.stdout.strip() == "{}"
+
+
+@pytest.mark.django_db
+def test_a_statement_postgresql_is_given_again_and_again_is_prepared():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT %s::int", [1])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int%%'")
+        assert cursor.fetchone()[0] == 1
+
+
 def test_sqlite_url_keeps_wal_and_immediate_transactions(tmp_path):
     database = database_from_url(f"sqlite://{tmp_path}/a.sqlite3")
     assert database["NAME"] == tmp_path / "a.sqlite3"
