@@ -8,6 +8,7 @@ themselves (``recount``). Saves and deletes of one row are followed through sign
 call ``recount`` themselves.
 """
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -18,6 +19,9 @@ from pledges.models import Pledge
 
 from .models import Article, Quote, Speaker, SpeakerMonth, SpeakerRole
 
+# Rows changed in bulk are changed this many at a time: their ids are the parameters of a statement, and PostgreSQL
+# takes at most 65,535 parameters a statement.
+BATCH_SIZE = 10_000
 # The speakers each kind of item counts towards: a pledge counts for its pledger and for whom it was made.
 COUNTED_FIELDS = {Quote: ("speaker_id",), Pledge: ("pledger_id", "on_behalf_of_id")}
 
@@ -41,8 +45,8 @@ def speakers_of_articles(article_ids: Iterable[int]) -> set[int]:
 
 def recount(speaker_ids: Iterable[int]) -> None:
     """Count these speakers' published quotes and pledges afresh."""
-    if speaker_ids := sorted(speaker_ids):
-        Speaker.objects.filter(pk__in=speaker_ids).recount()
+    for batch in itertools.batched(sorted(speaker_ids), BATCH_SIZE):
+        Speaker.objects.filter(pk__in=batch).recount()
 
 
 def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:

@@ -1,5 +1,7 @@
 """Editors' review of machine-found quotes and pledges: decisions, the queue filter, conflict checks."""
 
+import itertools
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.utils.html import format_html
 from simple_history.utils import bulk_update_with_history
 
 from .caching import pages_changed
-from .counting import recount, speakers_of
+from .counting import BATCH_SIZE, recount, speakers_of
 from .models import Origin, Review, record_machine_baselines
 
 CONTEXT_CHARS = 160  # of the article on each side of a highlighted item
@@ -42,17 +44,18 @@ def review_after_edit(item, form) -> None:
 def record_review(queryset, review: str, *, note: str = "", editor=None) -> int:
     """Give every item of ``queryset`` the same review, in one statement a batch, with a history entry each."""
     items = list(queryset)
-    record_machine_baselines(queryset.model, [item.pk for item in items])
     now = timezone.now()
-    for item in items:
-        item.review = review
-        item.review_note = note
-        item.version += 1
-        item.updated_at = now
     fields = ["review", "review_note", "version", "updated_at"]
-    bulk_update_with_history(items, queryset.model, fields, default_user=editor, default_date=now)
-    # A bulk update sends no signals, nor saves what items copy from their review.
-    queryset.model.objects.filter(pk__in=[item.pk for item in items]).refresh_public()
+    for batch in itertools.batched(items, BATCH_SIZE):
+        record_machine_baselines(queryset.model, [item.pk for item in batch])
+        for item in batch:
+            item.review = review
+            item.review_note = note
+            item.version += 1
+            item.updated_at = now
+        bulk_update_with_history(batch, queryset.model, fields, default_user=editor, default_date=now)
+        # A bulk update sends no signals, nor saves what items copy from their review.
+        queryset.model.objects.filter(pk__in=[item.pk for item in batch]).refresh_public()
     recount(speakers_of(items))
     pages_changed()
     return len(items)

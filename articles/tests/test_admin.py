@@ -261,6 +261,21 @@ def test_approve_action_records_the_editor_in_history(desk, editor):
         assert quote.history.first().history_user == editor
 
 
+def test_a_review_of_more_items_than_a_batch_reviews_and_recounts_them_all(desk, editor, monkeypatch):
+    # Batches of two, so that three quotes of three speakers take two of each.
+    monkeypatch.setattr("articles.counting.BATCH_SIZE", 2)
+    monkeypatch.setattr("articles.reviewing.BATCH_SIZE", 2)
+    quotes = [machine_quote(f"the {n} bridges would be built") for n in range(3)]
+    assert {Speaker.objects.get(pk=quote.speaker_id).quote_count for quote in quotes} == {1}
+    response = run_action(desk, QUOTES, "reject", quotes, reason="Never said.")
+    assert "3 quotes" in response.text
+    for quote in quotes:
+        quote.refresh_from_db()
+        assert (quote.review, quote.public, quote.version) == (Review.REJECTED, False, 2)
+        assert quote.history.first().history_user == editor
+        assert quote.speaker.quote_count == 0
+
+
 def test_reject_action_asks_for_a_reason_and_keeps_it(desk, client):
     quote = machine_quote()
     page = quote.article.get_absolute_url()
