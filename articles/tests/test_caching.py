@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 from articles.caching import new_generation, page_generation
 from articles.models import Article, Quote, Review, Speaker
 from articles.reviewing import record_review
-from articles.tests.factories import make_archive, make_article, make_quote
+from articles.tests.factories import make_archive, make_article, make_outlet, make_quote
 from pledges.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,15 @@ def test_a_lists_choices_are_kept_until_the_pages_change(client, archive, settin
     assert '<option value="science">' not in client.get("/articles/").content.decode()
     make_article(subject="science")
     assert '<option value="science">' in client.get("/articles/").content.decode()
+
+
+@committing
+def test_a_new_outlet_is_offered_and_accepted_at_once(client, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert "harbour-times" not in client.get("/quotes/").content.decode()
+    make_outlet(name="Harbour Times", slug="harbour-times")
+    assert '<option value="harbour-times">Harbour Times</option>' in client.get("/quotes/").content.decode()
+    assert client.get("/quotes/", {"outlet": "harbour-times"}).context["filter"].is_valid()
 
 
 @committing

@@ -671,15 +671,6 @@ def test_filter_controls_are_written_as_djangos_widgets_write_them(rf, archive, 
         assert str(form_control(field)) == re.sub(r">\s+<", "><", str(field)), field.name
 
 
-def test_the_filters_offer_and_accept_what_the_archive_holds_now(client, archive):
-    from articles.tests.factories import make_outlet
-
-    assert "harbour-times" not in text_of(client.get("/quotes/"))
-    make_outlet(name="Harbour Times", slug="harbour-times")
-    assert '<option value="harbour-times">Harbour Times</option>' in text_of(client.get("/quotes/"))
-    assert client.get("/quotes/", {"outlet": "harbour-times"}).context["filter"].is_valid()
-
-
 def test_the_speaker_filter_does_not_list_every_speaker(client, archive):
     page = client.get("/quotes/").content.decode()
     assert '<input type="text" name="speaker"' in page
@@ -709,7 +700,7 @@ def test_a_speakers_quotes_are_counted_by_the_speakers_stored_count(client, arch
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert "26+ quotes" in text_of(response)
-        assert not [query for query in queries if "COUNT(" in query["sql"]]
+        assert not [query for query in queries if "COUNT(" in query["sql"] and "articles_quote" in query["sql"]]
     # Narrowed further, the list is counted.
     narrowed = client.get("/quotes/", {"speaker": "ada-lovelace", "q": "bridges 7"})
     assert narrowed.context["paginator"].count == len(narrowed.context["quote_list"]) == 1
