@@ -22,9 +22,13 @@ DEEPEST_PAGE = 400
 
 def capped_count(rows, limit: int) -> tuple[int, bool]:
     """How many ``rows`` (a QuerySet or a list) there are, counted no further than ``limit``; and whether
-    there are more."""
-    head = rows[: limit + 1]
-    counted = len(head) if isinstance(head, list) else head.count()
+    there are more.
+
+    A QuerySet's rows are counted in no order: which rows the count reads does not matter, only how many, and a
+    list in an order no index holds (a search's, by relevance) was sorted whole to be counted, 157 ms of a
+    list of quotes searched for a common word at 100,000 articles, against 10.5 unordered.
+    """
+    counted = len(rows[: limit + 1]) if isinstance(rows, list) else rows.order_by()[: limit + 1].count()
     return min(counted, limit), counted > limit
 
 

@@ -707,6 +707,21 @@ def test_a_speakers_quotes_are_counted_by_the_speakers_stored_count(client, arch
     assert client.get("/speakers/ada-lovelace/", {"q": "bridges 7"}).context["paginator"].count == 1
 
 
+@pytest.mark.parametrize("url", ["/quotes/?q=troops", "/articles/?q=troops", "/api/quotes/?q=troops", "/pledges/"])
+def test_a_list_is_counted_without_being_sorted(client, archive, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A searched list's order is its relevance, which no index holds: sorting every match only to count them
+    # took most of such a list's time.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    counts = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert counts
+    # The rows counted end with the limit, not with the list's order (a search's own newest matches keep theirs).
+    assert not [sql for sql in counts if re.search(r"(ASC|DESC|LAST|FIRST) LIMIT \d+\) subquery$", sql)]
+
+
 def test_the_api_counts_as_the_pages_do(client, archive, monkeypatch):
     fill_archive(archive, 30)
     monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
