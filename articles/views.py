@@ -182,13 +182,13 @@ class SpeakerDetailView(FilteredListView):
         most_used = self.speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
         roles = sorted(most_used, key=lambda role: role.first or dt.date.min)
         months = self.speaker.months.order_by("month").values("month", count=F("quote_count"))
-        # Most speakers made no pledge, as their stored count says: nothing to look for then.
         pledges = Pledge.objects.published().listed()
         return super().get_context_data(
             speaker=self.speaker,
             aliases=self.speaker.aliases.exclude(name=self.speaker.name),
             roles=roles,
             chart=presentation.quotes_over_time(list(months)),
+            # Most speakers made no pledge, as their stored count says: nothing to look for then.
             pledges=pledges.latest_for_speaker(self.speaker, PLEDGES_SHOWN) if self.speaker.pledge_count else [],
             **kwargs,
         )

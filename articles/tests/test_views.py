@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import CorrectionSuggestion
 from articles.tests.factories import make_archive, make_article, make_pledge, make_quote, make_speaker
@@ -689,9 +691,6 @@ def test_a_long_list_is_counted_only_a_little_past_the_page(client, archive, mon
 
 
 def test_a_speakers_quotes_are_counted_by_the_speakers_stored_count(client, archive, monkeypatch):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for n in range(30):
         make_quote(f"the {n} bridges would open in spring", speaker=archive.ada)
     monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
@@ -709,9 +708,6 @@ def test_a_speakers_quotes_are_counted_by_the_speakers_stored_count(client, arch
 
 @pytest.mark.parametrize("url", ["/quotes/?q=troops", "/articles/?q=troops", "/api/quotes/?q=troops", "/pledges/"])
 def test_a_list_is_counted_without_being_sorted(client, archive, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     # A searched list's order is its relevance, which no index holds: sorting every match only to count them
     # took most of such a list's time.
     with CaptureQueriesContext(connection) as queries:
@@ -755,9 +751,6 @@ def test_a_page_number_past_any_archive_is_no_page_not_an_error(client, archive,
 
 
 def test_a_speaker_who_made_no_pledge_is_shown_none_without_a_look(client, archive):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     speaker = make_speaker("Ines Moreau", slug="ines-moreau")
     make_quote("the harbour would reopen in May", speaker=speaker)
     with CaptureQueriesContext(connection) as queries:
