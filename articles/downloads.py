@@ -19,7 +19,9 @@ class Echo:
 
 def rows(queryset, serializer_class, request):
     serializer = serializer_class(context={"request": request})
-    for instance in queryset[:MAX_ROWS].iterator(chunk_size=500):
+    first = queryset[:MAX_ROWS]
+    # A search's matches in their order come as a list, read in parts (SearchableQuerySet.ranked_then_older()).
+    for instance in first if isinstance(first, list) else first.iterator(chunk_size=500):
         yield serializer.to_representation(instance)
 
 

@@ -118,10 +118,38 @@ def fts5_statements(model, fields) -> list[str]:
     ]
 
 
+# The order of a search's results: by relevance (the newest matches), then newest first.
+SEARCH_ORDER = ("-rank", "-pk")
+
+
 class SearchableQuerySet(models.QuerySet):
     """A QuerySet whose ``search()`` ranks rows by relevance to the words of a reader's query."""
 
     search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The words of the search() whose every match this queryset holds, in SEARCH_ORDER; "" when none.
+        self.searched_for = ""
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.searched_for = self.searched_for
+        return clone
+
+    def __getitem__(self, index):
+        """A slice of every match of a search, still in its order, is read in parts (ranked_then_older())."""
+        if (
+            isinstance(index, slice)
+            and index.step is None
+            and (index.start or 0) >= 0
+            and (index.stop or 0) >= 0
+            and self.searched_for
+            and self._result_cache is None
+            and self.query.order_by == SEARCH_ORDER
+        ):
+            return self.ranked_then_older(index.start or 0, index.stop)
+        return super().__getitem__(index)
 
     def search(self, text: str, *, ranked_only: bool = False):
         """Rows holding every word of ``text``, each annotated with its ``rank``: the newest RANKED_MATCHES
@@ -137,7 +165,39 @@ class SearchableQuerySet(models.QuerySet):
         rank = self.rank_of_newest(text)
         if not ranked_only:
             rank = Case(When(pk__in=newest, then=rank), default=models.Value(0.0))
-        return self.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-pk")
+        searched = self.filter(pk__in=matching).annotate(rank=rank).order_by(*SEARCH_ORDER)
+        searched.searched_for = "" if ranked_only else text
+        return searched
+
+    def ranked_then_older(self, start: int, stop: int | None) -> list:
+        """Rows ``start`` to ``stop`` of every match of a search, in its order, read as two parts: the newest
+        matches, ranked, and the older ones, newest first off the primary key.
+
+        One query for both reads, joins and sorts every match of a common word for each page: 0.4 to 0.7 s for
+        the first page of the quotes holding "government" at 100,000 articles, on either database, against 46 ms
+        in parts on PostgreSQL and 0.2 s on SQLite (which reads each match's row to find the newest).
+        """
+        plain = self._chain()
+        plain.searched_for = ""
+        oldest_ranked, newest_count = self.newest_matches(self.searched_for)
+        if not newest_count:
+            return []
+        ranked = plain.filter(pk__gte=oldest_ranked)
+        rows = list(ranked[start:stop])
+        # Fewer than the newest matches asked for: no match is older than them.
+        if newest_count < RANKED_MATCHES or (stop is not None and len(rows) == stop - start):
+            return rows
+        ranked_count = start + len(rows) if rows else ranked.order_by().count()
+        older = plain.filter(pk__lt=oldest_ranked).order_by("-pk")
+        return rows + list(older[max(start - ranked_count, 0) : None if stop is None else stop - ranked_count])
+
+    def newest_matches(self, text: str) -> tuple[int | None, int]:
+        """The smallest id among the newest RANKED_MATCHES rows holding every word of ``text``, and how many
+        there are (fewer when that is every match)."""
+        sql, params = self.matching_ids(text, ranked_only=True)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT MIN(id), COUNT(*) FROM ({sql}) AS matched", params)  # noqa: S608 - params
+            return cursor.fetchone()
 
     def matching_ids(self, text: str, ranked_only: bool = False) -> tuple[str, tuple]:
         """SQL for the ids of the rows holding every word of ``text`` (only the newest RANKED_MATCHES with

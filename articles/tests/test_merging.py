@@ -55,6 +55,18 @@ def test_undo_puts_everything_back(duplicates):
         undo_merge(merge)
 
 
+def test_undo_moves_back_more_quotes_than_a_batch(duplicates, monkeypatch):
+    monkeypatch.setattr("articles.merging.BATCH_SIZE", 2)
+    kept, duplicate, *_ = duplicates
+    article = make_article(body="One said this. Two said that. Three said more. Four said less.")
+    for text in ("One said this", "Two said that", "Three said more", "Four said less"):
+        make_quote(text, article=article, speaker=duplicate)
+    merge = merge_speakers(kept, [duplicate])
+    [restored] = undo_merge(merge)
+    assert restored.quotes.count() == 5
+    assert not kept.quotes.exists()
+
+
 def test_a_failed_merge_changes_nothing(duplicates):
     kept, duplicate, quote, *_ = duplicates
     with (

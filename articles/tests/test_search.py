@@ -46,6 +46,32 @@ def test_only_the_newest_matches_are_ranked(monkeypatch):
     assert list(Article.objects.search("harbour")) == [focused, passing, focused_but_old]
 
 
+def test_any_slice_of_a_search_is_that_slice_of_its_order(monkeypatch, django_assert_max_num_queries):
+    """A slice is read as the ranked newest matches and the older ones, in two queries of their own; it is the
+    same rows, in the same order, as the whole list read at once."""
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 2)
+    harbour = [make_article(headline=f"Harbour {n}", body="The harbour road." + " harbour" * n) for n in range(5)]
+    make_article(headline="Inland", body="No water here.")
+    searched = Article.objects.published().search("harbour")
+    whole = list(searched.order_by(*searched.query.order_by, "pk"))
+    assert whole[:2] == [harbour[4], harbour[3]]
+    assert whole[2:] == [harbour[2], harbour[1], harbour[0]]
+    for start in range(7):
+        for stop in (*range(start, 8), None):
+            with django_assert_max_num_queries(4):
+                assert searched[start:stop] == whole[start:stop], (start, stop)
+    assert searched.values_list("headline", flat=True)[1:4] == [article.headline for article in whole[1:4]]
+    assert searched.filter(headline__endswith="1")[0:5] == [harbour[1]]
+
+
+def test_a_search_sorted_otherwise_is_sliced_as_any_list():
+    make_article(headline="Harbour B", body="The harbour.")
+    first = make_article(headline="Harbour A", body="A harbour, and a harbour wall.")
+    by_headline = Article.objects.search("harbour").order_by("headline")
+    assert list(by_headline[:1]) == [first]
+    assert by_headline[:1].query.low_mark == 0  # a QuerySet still, sliced by the database
+
+
 def test_search_composes_with_other_filters():
     make_article(headline="Draft about troops", body="Troops.", status=Article.Status.DRAFT)
     published = make_article(headline="Troops", body="Troops arrive.")
