@@ -127,16 +127,6 @@ class SearchableQuerySet(models.QuerySet):
 
     search_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The words of the search() whose every match this queryset holds, in SEARCH_ORDER; "" when none.
-        self.searched_for = ""
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.searched_for = self.searched_for
-        return clone
-
     def __getitem__(self, index):
         """A slice of every match of a search, still in its order, is read in parts (ranked_then_older())."""
         if (
@@ -144,12 +134,20 @@ class SearchableQuerySet(models.QuerySet):
             and index.step is None
             and (index.start or 0) >= 0
             and (index.stop or 0) >= 0
-            and self.searched_for
+            and self.searched_for()
             and self._result_cache is None
             and self.query.order_by == SEARCH_ORDER
+            and self.query.standard_ordering
         ):
             return self.ranked_then_older(index.start or 0, index.stop)
         return super().__getitem__(index)
+
+    def searched_for(self) -> str:
+        """The words of the search() whose every match this queryset holds; "" when it holds no such search.
+
+        Kept on the query, which every clone of the queryset copies whole.
+        """
+        return getattr(self.query, "searched_for", "")
 
     def search(self, text: str, *, ranked_only: bool = False):
         """Rows holding every word of ``text``, each annotated with its ``rank``: the newest RANKED_MATCHES
@@ -166,7 +164,7 @@ class SearchableQuerySet(models.QuerySet):
         if not ranked_only:
             rank = Case(When(pk__in=newest, then=rank), default=models.Value(0.0))
         searched = self.filter(pk__in=matching).annotate(rank=rank).order_by(*SEARCH_ORDER)
-        searched.searched_for = "" if ranked_only else text
+        searched.query.searched_for = "" if ranked_only else text
         return searched
 
     def ranked_then_older(self, start: int, stop: int | None) -> list:
@@ -178,8 +176,8 @@ class SearchableQuerySet(models.QuerySet):
         in parts on PostgreSQL and 0.2 s on SQLite (which reads each match's row to find the newest).
         """
         plain = self._chain()
-        plain.searched_for = ""
-        oldest_ranked, newest_count = self.newest_matches(self.searched_for)
+        plain.query.searched_for = ""
+        oldest_ranked, newest_count = self.newest_matches(self.searched_for())
         if not newest_count:
             return []
         ranked = plain.filter(pk__gte=oldest_ranked)

@@ -62,6 +62,7 @@ def test_any_slice_of_a_search_is_that_slice_of_its_order(monkeypatch, django_as
                 assert searched[start:stop] == whole[start:stop], (start, stop)
     assert searched.values_list("headline", flat=True)[1:4] == [article.headline for article in whole[1:4]]
     assert searched.filter(headline__endswith="1")[0:5] == [harbour[1]]
+    assert (searched.first(), searched.last()) == (whole[0], whole[-1])
 
 
 def test_a_search_sorted_otherwise_is_sliced_as_any_list():
