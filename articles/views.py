@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from pledges.models import Pledge
 
 from . import presentation
+from .caching import until_pages_change
 from .corrections import CorrectionForm
 from .downloads import DOWNLOADS
 from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
@@ -272,13 +273,22 @@ def count_and_best(results, shown) -> tuple[int, list]:
 
 
 def about(request):
-    counts = {
+    counts = until_pages_change("about:counts", archive_totals)
+    return render(request, "articles/about.html", {"counts": counts, "statuses": Pledge.Status})
+
+
+def archive_totals() -> dict[str, int]:
+    """How many articles, quotes, pledges and speakers readers can see, each counted exactly.
+
+    Kept until readers' pages next change (caching.until_pages_change): counting the whole archive took
+    0.1 s of every visit to the about page at 100,000 articles on SQLite.
+    """
+    return {
         "articles": Article.objects.published().count(),
         "quotes": Quote.objects.published().count(),
         "pledges": Pledge.objects.published().count(),
         "speakers": Speaker.objects.public().count(),
     }
-    return render(request, "articles/about.html", {"counts": counts, "statuses": Pledge.Status})
 
 
 def robots_txt(request):

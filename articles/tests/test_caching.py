@@ -110,6 +110,17 @@ def test_a_new_outlet_is_offered_and_accepted_at_once(client, archive, settings)
 
 
 @committing
+def test_the_archive_totals_are_counted_once_until_readers_pages_change(client, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/about/")
+    kept = client.get("/about/")
+    make_article(headline="Harbour news", body="The harbour opened on Monday.")
+    after_a_change = client.get("/about/")
+    assert "<strong>2</strong> articles" in kept.content.decode()
+    assert "<strong>3</strong> articles" in after_a_change.content.decode()
+
+
+@committing
 def test_a_transaction_of_many_changes_starts_one_generation(archive, django_capture_on_commit_callbacks):
     with transaction.atomic(), django_capture_on_commit_callbacks() as callbacks:
         make_quote("the budget would build 40 new bridges")

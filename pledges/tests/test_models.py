@@ -23,3 +23,14 @@ def test_a_speakers_latest_pledges_merge_those_made_and_those_made_on_its_behalf
     assert Pledge.objects.latest_for_speaker(canada, 10) == list(everything)
     assert set(everything) == {*own, *for_it, undated}
     assert Pledge.objects.latest_for_speaker(canada, 2) == list(everything[:2])
+
+
+def test_a_speaker_nobody_pledged_for_is_asked_for_by_pledger_alone():
+    canada, trudeau = make_speaker("Canada"), make_speaker("Justin Trudeau")
+    own = make_pledge("We will open a port", pledger=trudeau)
+    for_canada = make_pledge("We will hire teachers", pledger=trudeau, on_behalf_of=canada)
+    assert set(Pledge.objects.for_speaker(trudeau)) == {own, for_canada}
+    assert list(Pledge.objects.for_speaker(canada)) == [for_canada]
+    # Read off the index that starts with the pledger, with no second speaker column to look in.
+    assert "on_behalf_of" not in str(Pledge.objects.for_speaker(trudeau).query).split("WHERE")[1]
+    assert "on_behalf_of" in str(Pledge.objects.for_speaker(canada).query).split("WHERE")[1]
