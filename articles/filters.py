@@ -4,6 +4,8 @@ Query parameters are shared across lists, so that links stay readable: ``q`` for
 ``speaker``, ``pledger`` and ``outlet``, ISO dates for ``after`` and ``before``, and ``sort``.
 """
 
+import copy
+
 import django_filters as filters
 from django import forms
 from django.db.models import F
@@ -42,14 +44,7 @@ class SpeakerChoiceFilter(filters.ModelChoiceFilter):
 def speaker_by_slug(queryset, **kwargs) -> SpeakerChoiceFilter:
     """A speaker typed into a text box: a list of every speaker would outweigh the page it is on."""
     widget = forms.TextInput(attrs={"placeholder": "e.g. Ada Lovelace"})
-    return SpeakerChoiceFilter(queryset=per_request(queryset), to_field_name="slug", widget=widget, **kwargs)
-
-
-def per_request(queryset):
-    """A filter's queryset in django-filter's callable form: each FilterSet deep-copies its filters, and a
-    QuerySet's deep copy copies its whole query, a large part of a list's time; a function is not copied.
-    """
-    return lambda request: queryset.all()
+    return SpeakerChoiceFilter(queryset=queryset, to_field_name="slug", widget=widget, **kwargs)
 
 
 def values_of(queryset, field_name: str):
@@ -91,18 +86,44 @@ class SortFilter(filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
+class CopiedShallow(dict):
+    """A form class's fields, which each form deep-copies as it is made: here a shallow copy of each is enough, as
+    no form changes what its fields hold (widgets, choices, querysets), and the deep copies of a list's fields and
+    filters took a twentieth of its time."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(each) for name, each in self.items()}
+
+
+class FiltersCopiedShallow(CopiedShallow):
+    """A FilterSet class's filters, which each FilterSet deep-copies as it is made, only to set their parent."""
+
+    def __deepcopy__(self, memo):
+        copies = super().__deepcopy__(memo)
+        for each in copies.values():
+            if each.method is not None:
+                # Binds the filter's FilterMethod, which calls the method of its parent FilterSet, to the copy.
+                each.method = each.method
+        return copies
+
+
 class ArchiveFilterSet(filters.FilterSet):
     """A ranked text search on ``q``, which every list has."""
 
     q = filters.CharFilter(label="Words", method="search", max_length=MAX_QUERY_LENGTH)
 
+    @classmethod
+    def get_filters(cls):
+        return FiltersCopiedShallow(super().get_filters())
+
     def get_form_class(self):
         """The form class of this FilterSet class, built once and kept, where django-filter builds one for each
-        request (a fifteenth of a list's time): it holds only what the class's filters declare, and each form
-        copies its fields, and a field its queryset, as it is made."""
+        request (a fifteenth of a list's time): it holds only what the class's filters declare."""
         filterset_class = type(self)
         if filterset_class not in FORM_CLASSES:
-            FORM_CLASSES[filterset_class] = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = CopiedShallow(form_class.base_fields)
+            FORM_CLASSES[filterset_class] = form_class
         return FORM_CLASSES[filterset_class]
 
     def search(self, queryset, name, value):
@@ -176,7 +197,8 @@ class SpeakerQuoteFilter(ArchiveFilterSet):
 
 
 class QuoteFilter(SpeakerQuoteFilter):
-    speaker = speaker_by_slug(Speaker.objects.named().filter(quote_count__gt=0), method="said_by")
+    # Any speaker quoted, unnamed sources too: each speaker's page links to the list of its quotes.
+    speaker = speaker_by_slug(Speaker.objects.filter(quote_count__gt=0), method="said_by")
     outlet = outlet_filter("article__outlet")
     kind = filters.ChoiceFilter(choices=Quote.Kind.choices, label="Direct or reported", empty_label="Either")
     sort = SortFilter(

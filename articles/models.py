@@ -46,6 +46,8 @@ def alias_key(name: str) -> str:
 
 # Stands for a detail page's one argument while its address is reversed once; both int and slug accept it.
 URL_ARGUMENT = "7309146258"
+# What a slug or a number is made of, which an address holds as it is.
+URL_SAFE = re.compile(r"[-\w]+", re.ASCII)
 
 
 def detail_url(view_name: str, argument) -> str:
@@ -56,7 +58,9 @@ def detail_url(view_name: str, argument) -> str:
     """
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     before, after = reversed_around_argument(view_name, get_script_prefix(), urlconf)
-    return f"{before}{quote(str(argument))}{after}"
+    text = str(argument)
+    # quote() was a third of this function's time, and slugs and numbers need none.
+    return f"{before}{text if URL_SAFE.fullmatch(text) else quote(text)}{after}"
 
 
 @functools.cache

@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.db import DatabaseError, connection
@@ -17,7 +18,7 @@ from . import presentation
 from .caching import until_pages_change
 from .corrections import CorrectionForm
 from .downloads import DOWNLOADS
-from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
+from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter
 from .merging import redirect_for
 from .models import Article, Quote, Speaker
 from .pagination import CappedCountPaginator
@@ -146,60 +147,62 @@ class SpeakerListView(FilteredListView):
         return Speaker.objects.public().order_by("-quote_count", "name")
 
 
-# A speaker quoted every day has hundreds of roles and pledges: the page shows the first, and links to the rest.
+# A speaker quoted every day has thousands of quotes and hundreds of roles and pledges: the page shows the
+# newest, and links to the lists of all of them.
 ROLES_SHOWN = 20
 PLEDGES_SHOWN = 10
+QUOTES_SHOWN = 10
+# What once filtered, paged or downloaded the list of quotes this page held, and now the list of quotes does.
+QUOTE_LIST_PARAMETERS = ("q", "after", "before", "page", "format")
 
 
-class SpeakerDetailView(FilteredListView):
-    """A speaker's page: who they are, the roles they were given, their pledges, and their quotes."""
+def speaker_detail(request, slug):
+    """A speaker's page: who they are, the roles they were given, and their newest pledges and quotes."""
+    try:
+        speaker = Speaker.objects.public().get(slug=slug)
+    except Speaker.DoesNotExist:
+        # A speaker merged into another keeps its old address.
+        if merged_into := redirect_for(slug):
+            return redirect(merged_into, permanent=True)
+        raise Http404("No such speaker.") from None
+    if any(name in request.GET for name in QUOTE_LIST_PARAMETERS):
+        return redirect(speaker_quotes_url(speaker, request.GET), permanent=True)
+    # The most used roles, in the order they were first given.
+    most_used = speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
+    months = speaker.months.order_by("month").values("month", count=F("quote_count"))
+    quotes = Quote.objects.published().for_speaker(speaker).listed().newest_first()
+    # Most speakers made no pledge, as their stored count says: nothing to look for then.
+    pledges = Pledge.objects.published().listed()
+    context = {
+        "speaker": speaker,
+        "aliases": speaker.aliases.exclude(name=speaker.name),
+        "roles": sorted(most_used, key=lambda role: role.first or dt.date.min),
+        "chart": presentation.quotes_over_time(list(months)),
+        "pledges": pledges.latest_for_speaker(speaker, PLEDGES_SHOWN) if speaker.pledge_count else [],
+        "quotes": quotes[:QUOTES_SHOWN],
+        "quotes_url": speaker_quotes_url(speaker),
+        "feed_url": reverse("articles:speaker_feed", args=[speaker.slug]),
+    }
+    return render(request, "articles/speaker_detail.html", context)
 
-    filterset_class = SpeakerQuoteFilter
-    serializer_class = QuoteSerializer
-    feed_url_name = "articles:speaker_feed"
-    template_name = "articles/speaker_detail.html"
 
-    def get(self, request, *args, **kwargs):
-        self.speaker = Speaker.objects.public().filter(slug=kwargs["slug"]).first()
-        if self.speaker is None:
-            # A speaker merged into another keeps its old address.
-            if merged_into := redirect_for(kwargs["slug"]):
-                return redirect(merged_into, permanent=True)
-            raise Http404("No such speaker.")
-        self.download_name = f"{self.speaker.slug}-quotes"
-        return super().get(request, *args, **kwargs)
-
-    def get_feed_url(self):
-        return reverse(self.feed_url_name, args=[self.speaker.slug])
-
-    def get_queryset(self):
-        return Quote.objects.published().for_speaker(self.speaker).exported().newest_first()
-
-    def known_count(self):
-        return None if self.narrowed_by() else self.speaker.quote_count
-
-    def get_context_data(self, **kwargs):
-        # The most used roles, in the order they were first given.
-        most_used = self.speaker.roles.order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
-        roles = sorted(most_used, key=lambda role: role.first or dt.date.min)
-        months = self.speaker.months.order_by("month").values("month", count=F("quote_count"))
-        pledges = Pledge.objects.published().listed()
-        return super().get_context_data(
-            speaker=self.speaker,
-            aliases=self.speaker.aliases.exclude(name=self.speaker.name),
-            roles=roles,
-            chart=presentation.quotes_over_time(list(months)),
-            # Most speakers made no pledge, as their stored count says: nothing to look for then.
-            pledges=pledges.latest_for_speaker(self.speaker, PLEDGES_SHOWN) if self.speaker.pledge_count else [],
-            **kwargs,
-        )
+def speaker_quotes_url(speaker: Speaker, query=None) -> str:
+    """The list of ``speaker``'s quotes, narrowed by what ``query`` holds of QUOTE_LIST_PARAMETERS."""
+    parameters = {"speaker": speaker.slug}
+    if query is not None:
+        parameters |= {name: query.getlist(name) for name in QUOTE_LIST_PARAMETERS if name in query}
+    return f"{reverse('articles:quote_list')}?{urlencode(parameters, doseq=True)}"
 
 
 class QuoteListView(FilteredListView):
     filterset_class = QuoteFilter
     serializer_class = QuoteSerializer
     feed_url_name = "articles:quote_feed"
-    download_name = "quotes"
+
+    @property
+    def download_name(self) -> str:
+        speaker = self.narrowed_by().get("speaker")
+        return f"{speaker.slug}-quotes" if speaker else "quotes"
 
     def get_queryset(self):
         return Quote.objects.published().exported().newest_first()

@@ -1,6 +1,6 @@
 """Instructions each public page costs, counted by callgrind: the same figures on every run, however busy the machine.
 
-Usage: python bench/instructions.py DATABASE [--requests 5] [--only PAGE...]
+Usage: python bench/instructions.py DATABASE [--requests 5] [--only PAGE...] [--path PATH...]
 
 DATABASE is a filled SQLite file or PostgreSQL URL, as for bench/pages.py, whose pages this measures. Each page is
 requested through Django's test client in one process run under valgrind's callgrind, uncached
@@ -70,6 +70,7 @@ def main() -> int:
     parser.add_argument("database", help="a SQLite file or a postgres:// URL, already filled")
     parser.add_argument("--requests", type=int, default=5, help="measured requests of each page")
     parser.add_argument("--only", nargs="+", metavar="PAGE", help="measure only these pages (and /healthz)")
+    parser.add_argument("--path", nargs="+", default=[], metavar="PATH", help="measure these addresses too")
     parser.add_argument(INNER, metavar="DIR", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.inside_callgrind:
@@ -77,6 +78,7 @@ def main() -> int:
         paths = {name: path for name, path in pages(options.database).items() if not name.startswith("_")}
         if options.only:
             paths = {name: path for name, path in paths.items() if name in {"/healthz", *options.only}}
+        paths |= {path: path for path in options.path}
         report(count_instructions(paths, options.requests, Path(options.inside_callgrind)), paths)
         return 0
     if not shutil.which("valgrind"):

@@ -35,6 +35,8 @@ class Status(models.TextChoices):
 
 # Derived, never stored: a deadline has passed with the pledge neither kept nor broken.
 OVERDUE = "overdue"
+# get_status_display() builds a dict of the choices at each call, for each pledge of a list.
+STATUS_LABELS = dict(Status.choices)
 SETTLED = (Status.KEPT, Status.BROKEN)
 
 
@@ -239,7 +241,7 @@ class Pledge(ExtractedItem):
     @property
     def display_status(self) -> str:
         """The status a reader sees: Overdue when the deadline has passed unsettled."""
-        return "Overdue" if self.is_overdue else self.get_status_display()
+        return "Overdue" if self.is_overdue else STATUS_LABELS.get(self.status, self.status)
 
     def record_status(
         self,

@@ -18,7 +18,9 @@ _CONTRACTED_WORDS = {
     "d": word_set("i you he she we they"),
     "s": word_set("i you we they he she it who what there that here where let"),
 }
-_SUFFIX = re.compile(r"(?<=[A-Za-z]) (t|m|re|ve|ll|d|s)\b(?![.'’\w])")
+# Lookbehinds are checked on each match, not in these patterns: a lookbehind is tried at every character of a
+# text, which made them several times slower, and this runs on every quote a page shows and every story imported.
+_SUFFIX = re.compile(r" (t|m|re|ve|ll|d|s)\b(?![.'’\w])")
 _WORD_BEFORE = re.compile(r"(?<![\w.'’-])[A-Za-z]+$")
 # A possessive "s" needs a plain word of two or more letters before it and a word after it, so that
 # "Plan B s" or "U.S. s" stay as they are.
@@ -27,20 +29,20 @@ _FOLLOWED_BY_WORD = re.compile(r" [\w$£€]")
 
 # "Ra ad al-Hussein": an apostrophe lost inside a name leaves a short lower-case fragment between
 # capitalised parts; a real word there ("Li is", "In an") is not such a fragment.
-_NAME_FRAGMENT = re.compile(r"(?<![\w'’.-])[A-Z][a-z]{0,3}( )([a-z]{1,3})(?= (?:[A-Z]|al-|el-))")
+_NAME_FRAGMENT = re.compile(r"[A-Z][a-z]{0,3}( )([a-z]{1,3})(?= (?:[A-Z]|al-|el-))")
+_NOT_BEFORE_NAME = re.compile(r"[\w'’.-]")
 _WORDS_NOT_FRAGMENTS = word_set("""
     a an and are as at be but by do for go had has he her him his if in is it its me my no not of on or our
     out so the to up us was we who why you all any can did get got may new now off one own see she too two
     way
     """)
 
-_APOSTROPHES = "'’"
 _GUARD = 20
 
 
 def _apostrophe_nearby(text: str, position: int) -> bool:
     window = text[max(0, position - _GUARD) : position + _GUARD]
-    return any(mark in window for mark in _APOSTROPHES)
+    return "'" in window or "’" in window
 
 
 def repair_apostrophes(text: str) -> str:
@@ -53,6 +55,8 @@ def repair_apostrophes(text: str) -> str:
     chars = None
     for match in _SUFFIX.finditer(text):
         space = match.start()
+        if not (space and text[space - 1].isascii() and text[space - 1].isalpha()):
+            continue
         word = _WORD_BEFORE.search(text, max(0, space - 30), space)
         if word is None or _apostrophe_nearby(text, space):
             continue
@@ -65,6 +69,8 @@ def repair_apostrophes(text: str) -> str:
                 chars = list(text)
             chars[space] = "'"
     for match in _NAME_FRAGMENT.finditer(text):
+        if match.start() and _NOT_BEFORE_NAME.match(text, match.start() - 1):
+            continue
         if match.group(2) not in _WORDS_NOT_FRAGMENTS and not _apostrophe_nearby(text, match.start(1)):
             if chars is None:
                 chars = list(text)

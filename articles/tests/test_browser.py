@@ -44,6 +44,16 @@ def test_follow_a_quote_to_its_speaker_and_back_to_the_article(page, archive):
     assert page.locator("a.mark-quote").first.get_attribute("href") == "/speakers/ada-lovelace/"
 
 
+def test_search_a_speakers_quotes_from_their_page(page, archive, monkeypatch):
+    monkeypatch.setattr("articles.views.QUOTES_SHOWN", 1)  # the search is offered where the page holds not all
+    page.goto("/speakers/ada-lovelace/")
+    page.get_by_label("Search Ada Lovelace’s quotes").fill("aid")
+    page.get_by_role("button", name="Search", exact=True).last.click()
+    page.wait_for_url("**/quotes/?speaker=ada-lovelace&q=aid")
+    assert page.locator("figure.quote blockquote").all_inner_texts() == ["We will double the aid budget by 2019"]
+    assert page.get_by_label("Speaker").input_value() == "ada-lovelace"
+
+
 def test_filter_pledges_by_status(page, archive):
     page.goto("/pledges/")
     page.get_by_label("Status", exact=True).select_option("kept")

@@ -1,9 +1,11 @@
 """The helpers the readers' templates call."""
 
 import pytest
+from django.template import defaulttags
+from django.test import RequestFactory
 from django.urls import reverse, set_script_prefix
 
-from newsarchive.jinja2 import url
+from newsarchive.jinja2 import querystring, url
 
 
 @pytest.mark.parametrize("script_prefix", ["/", "/archive/"])
@@ -15,3 +17,10 @@ def test_page_addresses_are_what_reverse_gives(script_prefix):
             assert url("articles:speaker_detail", "ada-lovelace") == f"{script_prefix}speakers/ada-lovelace/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("query", ["", "status=kept&page=2", "q=caf%C3%A9+%26+co&after=&tag=a&tag=b", "page=3"])
+@pytest.mark.parametrize("changes", [{}, {"page": None}, {"page": 4, "format": "csv"}, {"status": "broken", "q": None}])
+def test_links_to_this_list_changed_are_what_djangos_querystring_gives(query, changes):
+    request = RequestFactory().get(f"/pledges/?{query}")
+    assert querystring({"request": request}, **changes) == defaulttags.querystring(None, request.GET, **changes)
