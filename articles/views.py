@@ -150,8 +150,8 @@ class SpeakerListView(FilteredListView):
 # A speaker quoted every day has thousands of quotes and hundreds of roles and pledges: the page shows the
 # newest, and links to the lists of all of them.
 ROLES_SHOWN = 20
-PLEDGES_SHOWN = 10
-QUOTES_SHOWN = 10
+PLEDGES_SHOWN = 5
+QUOTES_SHOWN = 5
 # What once filtered, paged or downloaded the list of quotes this page held, and now the list of quotes does.
 QUOTE_LIST_PARAMETERS = ("q", "after", "before", "page", "format")
 
