@@ -61,21 +61,29 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
     """
     quotes = list(quotes)
     quote_counts = Counter(quote.speaker_id for quote in quotes)
+    pledges = list(pledges)
     pledge_counts = Counter(pk for pledge in pledges for pk in speakers_of([pledge]))
+    pledged_for_counts = Counter(
+        pledge.on_behalf_of_id for pledge in pledges if pledge.on_behalf_of_id not in (None, pledge.pledger_id)
+    )
     speaker_ids = sorted(quote_counts.keys() | pledge_counts.keys())
     if not speaker_ids:
         return
     if connection.features.has_select_for_update:
         list(Speaker.objects.filter(pk__in=speaker_ids).order_by("pk").select_for_update().values_list("pk"))
-    added = " UNION ALL ".join(["SELECT %s AS speaker, %s AS quotes, %s AS pledges"] * len(speaker_ids))
+    added = " UNION ALL ".join(
+        ["SELECT %s AS speaker, %s AS quotes, %s AS pledges, %s AS pledged_for"] * len(speaker_ids)
+    )
     table = connection.ops.quote_name(Speaker._meta.db_table)
     # Only the table's name and placeholders are put in the text; every value is a parameter.
     sql = (
-        f"UPDATE {table} SET quote_count = quote_count + added.quotes, pledge_count = pledge_count + added.pledges "  # noqa: S608
-        f"FROM ({added}) AS added WHERE {table}.id = added.speaker"
+        f"UPDATE {table} SET quote_count = quote_count + added.quotes, pledge_count = pledge_count + added.pledges, "  # noqa: S608
+        f"pledged_for_count = pledged_for_count + added.pledged_for FROM ({added}) AS added "
+        f"WHERE {table}.id = added.speaker"
     )
+    counts = (quote_counts, pledge_counts, pledged_for_counts)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for pk in speaker_ids for value in (pk, quote_counts[pk], pledge_counts[pk])])
+        cursor.execute(sql, [value for pk in speaker_ids for value in (pk, *(count[pk] for count in counts))])
     add_summaries(quotes)
 
 

@@ -502,6 +502,7 @@ class SpeakerQuerySet(SearchableQuerySet):
         self.update(
             quote_count=count_of(Quote.objects.published().filter(speaker=OuterRef("pk"))),
             pledge_count=count_of(Pledge.objects.published().for_speaker(OuterRef("pk"))),
+            pledged_for_count=count_of(Pledge.objects.published().made_for_by_another(OuterRef("pk"))),
         )
         self.summarise_quotes()
 
@@ -560,9 +561,14 @@ class Speaker(models.Model):
     # Stored, not counted per request: pages sort a million quotes' speakers by them (articles/counting.py).
     quote_count = models.PositiveIntegerField(default=0, editable=False, help_text="Published quotes.")
     pledge_count = models.PositiveIntegerField(default=0, editable=False, help_text="Published pledges.")
+    # Of those, the ones made on its behalf: a handful of governments have any, and the others' pages need not
+    # look for them.
+    pledged_for_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published pledges made on its behalf by another speaker."
+    )
 
     objects = SpeakerQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["quote_count", "pledge_count"])
+    history = HistoricalRecords(excluded_fields=["quote_count", "pledge_count", "pledged_for_count"])
 
     class Meta:
         ordering = ["name"]

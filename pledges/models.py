@@ -107,15 +107,22 @@ class PledgeQuerySet(ExtractedItemQuerySet):
             return self.filter(pledger=speaker)
         return self.filter(Q(pledger=speaker) | Q(on_behalf_of=speaker))
 
+    def made_for_by_another(self, speaker):
+        """Pledges made on behalf of ``speaker`` by another speaker."""
+        return self.filter(on_behalf_of=speaker).exclude(pledger=speaker)
+
     def latest_for_speaker(self, speaker, count: int) -> list:
         """The ``count`` latest pledges made by ``speaker`` or on its behalf, newest first.
 
         Each side is read off its own index, newest first, and the two merged here: one query asking
-        for either would read and sort every pledge of a prolific speaker.
+        for either would read and sort every pledge of a prolific speaker. The pledges made on its behalf are
+        looked for only where its stored count (of published pledges, as readers' pages read) holds any.
         """
         newest_first = ("-made_on", "-id")
         made = self.filter(pledger=speaker).order_by(*newest_first)[:count]
-        on_behalf = self.filter(on_behalf_of=speaker).exclude(pledger=speaker).order_by(*newest_first)[:count]
+        if not speaker.pledged_for_count:
+            return list(made)
+        on_behalf = self.made_for_by_another(speaker).order_by(*newest_first)[:count]
         # As the database orders them: where it holds an empty date larger than any (PostgreSQL), first.
         nulls_first = connections[self.db].features.nulls_order_largest
 

@@ -24,11 +24,14 @@ STORY = (
 )
 
 
-def stored_counts() -> dict[str, tuple[int, int]]:
-    return {speaker.name: (speaker.quote_count, speaker.pledge_count) for speaker in Speaker.objects.all()}
+def stored_counts() -> dict[str, tuple[int, int, int]]:
+    return {
+        speaker.name: (speaker.quote_count, speaker.pledge_count, speaker.pledged_for_count)
+        for speaker in Speaker.objects.all()
+    }
 
 
-def true_counts() -> dict[str, tuple[int, int]]:
+def true_counts() -> dict[str, tuple[int, int, int]]:
     """Counted here the slow way, one row at a time."""
 
     def published(item) -> bool:
@@ -40,6 +43,7 @@ def true_counts() -> dict[str, tuple[int, int]]:
         speaker.name: (
             sum(quote.speaker_id == speaker.pk for quote in quotes),
             sum(speaker.pk in {pledge.pledger_id, pledge.on_behalf_of_id} for pledge in pledges),
+            sum(speaker.pk == pledge.on_behalf_of_id != pledge.pledger_id for pledge in pledges),
         )
         for speaker in Speaker.objects.all()
     }

@@ -602,7 +602,7 @@ def fill_archive(archive, n: int):
         ("/articles/?q=troops&speaker=ada-lovelace&subject=worldnews&outlet=reuters", 11),  # and the cached choices
         ("/speakers/?sort=-quotes", 3),
         ("/quotes/?q=troops&speaker=ada-lovelace&outlet=reuters", 7),
-        ("/speakers/ada-lovelace/", 7),  # the speaker, aliases, roles, months, quotes, pledges made and on behalf
+        ("/speakers/ada-lovelace/", 6),  # the speaker, aliases, roles, months, quotes, and the pledges she made
         ("/search/?q=troops", 8),
         ("/about/", 1),  # the totals, kept until the pages change
         ("/articles/feed/", 3),
