@@ -6,8 +6,9 @@ DATABASE is a SQLite file or a PostgreSQL URL, already filled (e.g. by `import_a
 bench/make_corpus.py made). The database is migrated, and nothing else is written to it but the shared cache
 and the planner's statistics (ANALYZE). The site is served with gunicorn as `make run` serves it (HTTPS=off,
 two workers) and each page is driven with wrk (Debian's; `apt-get install wrk`) from 127.0.0.1: uncached
-(PAGE_CACHE_SECONDS=0), then with the page cache warm. Each page's rate is divided by /healthz's, the limit of
-this server. On SQLite, Datasette (from a separate virtualenv, DATASETTE, default
+(PAGE_CACHE_SECONDS=0), then with the page cache warm. Each page's rate is divided by that of /healthz, the limit
+of this server, measured just before the page (the /healthz row, so divided, shows how far the machine drifts).
+On SQLite, Datasette (from a separate virtualenv, DATASETTE, default
 /tmp/datasette-venv/bin/datasette) serves the same file, and its filtered quotes table page is measured the
 same way. Finally, for each page, the number of queries and the plan (EXPLAIN) of the slowest one, through
 Django's test client in this process.
@@ -150,29 +151,32 @@ def wrk(port: int, path: str, seconds: int, connections: int) -> tuple[float, fl
 
 
 def measure(port: int, paths: dict[str, str], seconds: int, connections: int, warm: bool) -> dict[str, tuple]:
+    """Each page's rate, p50 and p99, and those of /healthz measured just before it, its limit: this machine's
+    speed drifts by a fifth from one minute to the next, and a page is compared with the server as it was then."""
     results = {}
     for name, path in paths.items():
         # The first request stores the page; one slower than gunicorn's timeout is never stored, nor measured.
         if warm and not answers(port, path, 60):
             sys.stdout.write(f"{name}: no answer within 60 s, not measured\n")
             continue
-        results[name] = wrk(port, path, seconds, connections)
+        limit = wrk(port, "/healthz", seconds, connections)
+        results[name] = (*wrk(port, path, seconds, connections), *limit)
         # Requests wrk gave up on may still occupy the workers: the next page starts once they are done.
         wait_until_serving(port, "/healthz", seconds=120)
     return results
 
 
 def report_rates(title: str, results: dict[str, tuple], datasette: tuple | None) -> None:
-    health_rate, _, health_p99 = results["/healthz"]
     out = sys.stdout
     out.write(f"\n{title}\n{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'/healthz':>10}{'p99/hz':>8}")
-    out.write(f"{'/datasette':>12}\n" if datasette else "\n")
-    for name, (rate, p50, p99) in results.items():
+    out.write(f"{'hz req/s':>10}{'hz p99':>8}{'/datasette':>12}\n" if datasette else f"{'hz req/s':>10}{'hz p99':>8}\n")
+    for name, (rate, p50, p99, health_rate, _, health_p99) in results.items():
         out.write(f"{name:<20}{rate:>9.1f}{p50:>9.1f}{p99:>9.1f}{rate / health_rate:>10.2f}{p99 / health_p99:>8.1f}")
+        out.write(f"{health_rate:>10.1f}{health_p99:>8.1f}")
         out.write(f"{rate / datasette[0]:>12.1f}\n" if datasette else "\n")
     if datasette:
         rate, p50, p99 = datasette
-        out.write(f"{'datasette quotes':<20}{rate:>9.1f}{p50:>9.1f}{p99:>9.1f}{rate / health_rate:>10.2f}\n")
+        out.write(f"{'datasette quotes':<20}{rate:>9.1f}{p50:>9.1f}{p99:>9.1f}\n")
 
 
 def report_queries(paths: dict[str, str]) -> None:
