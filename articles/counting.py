@@ -81,9 +81,9 @@ def add_counts(quotes: Iterable[Quote], pledges: Iterable[Pledge]) -> None:
         f"pledged_for_count = pledged_for_count + added.pledged_for FROM ({added}) AS added "
         f"WHERE {table}.id = added.speaker"
     )
-    counts = (quote_counts, pledge_counts, pledged_for_counts)
+    rows = [(pk, quote_counts[pk], pledge_counts[pk], pledged_for_counts[pk]) for pk in speaker_ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for pk in speaker_ids for value in (pk, *(count[pk] for count in counts))])
+        cursor.execute(sql, [value for row in rows for value in row])
     add_summaries(quotes)
 
 

@@ -169,7 +169,8 @@ def measure(port: int, paths: dict[str, str], seconds: int, connections: int, wa
 def report_rates(title: str, results: dict[str, tuple], datasette: tuple | None) -> None:
     out = sys.stdout
     out.write(f"\n{title}\n{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'/healthz':>10}{'p99/hz':>8}")
-    out.write(f"{'hz req/s':>10}{'hz p99':>8}{'/datasette':>12}\n" if datasette else f"{'hz req/s':>10}{'hz p99':>8}\n")
+    out.write(f"{'hz req/s':>10}{'hz p99':>8}")
+    out.write(f"{'/datasette':>12}\n" if datasette else "\n")
     for name, (rate, p50, p99, health_rate, _, health_p99) in results.items():
         out.write(f"{name:<20}{rate:>9.1f}{p50:>9.1f}{p99:>9.1f}{rate / health_rate:>10.2f}{p99 / health_p99:>8.1f}")
         out.write(f"{health_rate:>10.1f}{health_p99:>8.1f}")
