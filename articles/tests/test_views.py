@@ -460,6 +460,13 @@ def test_api_paginates(client, archive):
     assert body["next"].endswith("/api/quotes/?page=2")
 
 
+def test_api_rows_link_to_the_site_each_request_was_made_to(client, archive):
+    # The serializers' fields are built once and copied for each request: no request's address leaks into another's.
+    for host in ("localhost", "127.0.0.1", "localhost"):
+        urls = [row["url"] for row in client.get("/api/quotes/", HTTP_HOST=host).json()["results"]]
+        assert urls and all(url.startswith(f"http://{host}/quotes/") for url in urls)
+
+
 @pytest.mark.parametrize("query", ["after=2017-13-45", "speaker=abc", "page=99999", "page=-1", "q=%00"])
 def test_api_rejects_bad_input_without_a_500(client, archive, query):
     assert client.get(f"/api/quotes/?{query}").status_code in (400, 404)
