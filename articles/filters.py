@@ -10,6 +10,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import F
 from django.utils.text import slugify
+from django_filters.constants import EMPTY_VALUES
 
 from .caching import until_pages_change
 from .models import Article, Outlet, Quote, Speaker
@@ -129,13 +130,19 @@ class ArchiveFilterSet(filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.search(value)
 
+    def narrowing_values(self, excluded: str = "") -> dict:
+        """The valid values of this FilterSet that narrow its list, but ``excluded``'s; a sort narrows nothing.
+
+        Of a form with errors, those of its fields that are valid."""
+        values = getattr(self.form, "cleaned_data", {}).items()
+        return {name: value for name, value in values if value not in EMPTY_VALUES and name not in (excluded, "sort")}
+
     def filter_queryset_without(self, excluded: str, queryset):
         """``queryset`` narrowed by this FilterSet's valid values but ``excluded``'s: what counts by that
         field start from (the pledge scorecard's, by status), with no second FilterSet to build and validate.
         """
-        for name, value in getattr(self.form, "cleaned_data", {}).items():
-            if name != excluded:
-                queryset = self.filters[name].filter(queryset, value)
+        for name, value in self.narrowing_values(excluded).items():
+            queryset = self.filters[name].filter(queryset, value)
         return queryset
 
 

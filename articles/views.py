@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import DetailView
-from django_filters.constants import EMPTY_VALUES
 from django_filters.views import FilterView
 
-from pledges.models import Pledge
+from pledges.models import Pledge, published_scorecard
 
 from . import presentation
 from .caching import until_pages_change
@@ -63,10 +62,7 @@ class FilteredListView(FilterView):
 
     def narrowed_by(self) -> dict:
         """The valid filters this request narrows the list by, with their values; a sort narrows nothing."""
-        if not self.filterset.is_valid():
-            return {}
-        values = self.filterset.form.cleaned_data.items()
-        return {name: value for name, value in values if value not in EMPTY_VALUES and name != "sort"}
+        return self.filterset.narrowing_values() if self.filterset.is_valid() else {}
 
     def get_feed_url(self) -> str:
         return reverse(self.feed_url_name)
@@ -84,7 +80,7 @@ def home(request):
     context = {
         "articles": Article.objects.published().listed()[:8],
         "quotes": Quote.objects.published().listed().newest_first()[:6],
-        "scorecard": Pledge.objects.published().scorecard(),
+        "scorecard": published_scorecard(),
     }
     return render(request, "articles/home.html", context)
 

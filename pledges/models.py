@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from articles.caching import until_pages_change
 from articles.models import (
     EXPORTED_ITEM_FIELDS,
     LISTED_ITEM_FIELDS,
@@ -162,6 +163,14 @@ class PledgeQuerySet(ExtractedItemQuerySet):
         scores = [*Status.choices, (OVERDUE, "Overdue")]
         counted = counted_together(counts, SCORE_LIMIT, self.db)
         return [Score(status, label, *count) for (status, label), count in zip(scores, counted, strict=True)]
+
+
+def published_scorecard() -> list[Score]:
+    """The scorecard of every published pledge, kept until readers' pages next change (or the day does, for the
+    overdue ones): the home page shows it, and so does the list of pledges under no filter but a status. Counting
+    it took a quarter of that list's time at 100,000 articles."""
+    today = timezone.localdate()
+    return until_pages_change(f"scorecard:{today.isoformat()}", lambda: Pledge.objects.published().scorecard(today))
 
 
 class Pledge(ExtractedItem):

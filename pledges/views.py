@@ -4,7 +4,7 @@ from articles.corrections import CorrectionForm, SuggestCorrectionView
 from articles.views import FilteredListView
 
 from .filters import PledgeFilter
-from .models import Pledge
+from .models import Pledge, published_scorecard
 from .serializers import PledgeSerializer
 
 
@@ -24,6 +24,8 @@ class PledgeListView(FilteredListView):
         """Counts by status under every filter but status, so that each count leads to its list."""
         if self.filterset.is_bound and set(self.filterset.errors) - {"status"}:
             return []
+        if not self.filterset.narrowing_values("status"):
+            return published_scorecard()
         return self.filterset.filter_queryset_without("status", self.get_queryset()).scorecard()
 
 

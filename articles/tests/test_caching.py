@@ -5,9 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from articles.caching import new_generation, page_generation
 from articles.models import Article, Quote, Review, Speaker
@@ -118,6 +118,28 @@ def test_the_archive_totals_are_counted_once_until_readers_pages_change(client, 
     after_a_change = client.get("/about/")
     assert "<strong>2</strong> articles" in kept.content.decode()
     assert "<strong>3</strong> articles" in after_a_change.content.decode()
+
+
+@committing
+def test_the_scorecard_of_all_pledges_is_counted_once_until_readers_pages_change(client, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def kept_count(url):
+        return {score.status: score.count for score in client.get(url).context["scorecard"]}[Status.KEPT]
+
+    kept_before = kept_count("/")
+    assert kept_count("/pledges/?status=stalled") == kept_before
+    # The list under a status alone shows the same scorecard, kept: of the counts, only the list's own is run.
+    with CaptureQueriesContext(connection) as queries:
+        assert kept_count("/pledges/?status=broken") == kept_before
+    assert sum(query["sql"].count("COUNT(") for query in queries) == 1
+    archive.double.record_status(Status.KEPT)
+    assert kept_count("/pledges/?status=stalled") == kept_before + 1
+    assert kept_count("/") == kept_before + 1
+    # Narrowed by another filter, the scorecard counts that list's pledges.
+    pledger = archive.rebuild.pledger
+    assert pledger != archive.double.pledger
+    assert kept_count(f"/pledges/?pledger={pledger.slug}") == pledger.pledges.filter(status=Status.KEPT).count() == 0
 
 
 @committing
