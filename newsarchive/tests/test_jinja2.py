@@ -1,9 +1,10 @@
 """The helpers the readers' templates call."""
 
 import pytest
-from django.template import defaulttags
+from django.template import defaulttags, engines
 from django.test import RequestFactory
 from django.urls import reverse, set_script_prefix
+from jinja2 import pass_context
 
 from newsarchive.jinja2 import querystring, url
 
@@ -24,3 +25,27 @@ def test_page_addresses_are_what_reverse_gives(script_prefix):
 def test_links_to_this_list_changed_are_what_djangos_querystring_gives(query, changes):
     request = RequestFactory().get(f"/pledges/?{query}")
     assert querystring({"request": request}, **changes) == defaulttags.querystring(None, request.GET, **changes)
+
+
+class Speaker:
+    def named(self, title):
+        return f"{title} Lovelace"
+
+    @pass_context
+    def greeted(self, context, greeting):
+        return f"{greeting}, {context['reader']}"
+
+    def stops(self):
+        raise StopIteration
+
+
+def test_templates_call_methods_and_macros_as_jinja_does():
+    template = engines["jinja2"].from_string(
+        "{% macro badge(text, kind='plain') %}[{{ kind }} {{ text }}]{% endmacro %}"
+        "{{ speaker.named('Ada') }} | {{ speaker.greeted('Hello') }} | {{ badge('new', kind='bold') }}"
+        "{% for title in ['Countess'] %} | {{ speaker.named(title) }} {{ badge(loop.index) }}{% endfor %}"
+        " | {{ speaker.stops() is undefined }}"
+    )
+    assert template.render({"speaker": Speaker(), "reader": "Grace"}) == (
+        "Ada Lovelace | Hello, Grace | [bold new] | Countess Lovelace [plain 1] | True"
+    )
