@@ -7,7 +7,8 @@ bench/make_corpus.py made). The database is migrated, and nothing else is writte
 and the planner's statistics (ANALYZE). The site is served with gunicorn as `make run` serves it (HTTPS=off,
 two workers) and each page is driven with wrk (Debian's; `apt-get install wrk`) from 127.0.0.1: uncached
 (PAGE_CACHE_SECONDS=0), then with the page cache warm. Each page's rate is divided by that of /healthz, the limit
-of this server, measured just before the page (the /healthz row, so divided, shows how far the machine drifts).
+of this server, measured for half as long just before the page and again just after (the /healthz row, so
+divided, shows how far the machine drifts).
 On SQLite, Datasette (from a separate virtualenv, DATASETTE, default
 /tmp/datasette-venv/bin/datasette) serves the same file, and its filtered quotes table page is measured the
 same way. Finally, for each page, the number of queries and the plan (EXPLAIN) of the slowest one, through
@@ -151,16 +152,20 @@ def wrk(port: int, path: str, seconds: int, connections: int) -> tuple[float, fl
 
 
 def measure(port: int, paths: dict[str, str], seconds: int, connections: int, warm: bool) -> dict[str, tuple]:
-    """Each page's rate, p50 and p99, and those of /healthz measured just before it, its limit: this machine's
-    speed drifts by a fifth from one minute to the next, and a page is compared with the server as it was then."""
+    """Each page's rate, p50 and p99, and those of /healthz, its limit, measured for half as long just before it
+    and again just after, and averaged: this machine's speed drifts by a fifth from one minute to the next, and a
+    page is compared with the server as it was then."""
     results = {}
+    half = max(seconds // 2, 1)
     for name, path in paths.items():
         # The first request stores the page; one slower than gunicorn's timeout is never stored, nor measured.
         if warm and not answers(port, path, 60):
             sys.stdout.write(f"{name}: no answer within 60 s, not measured\n")
             continue
-        limit = wrk(port, "/healthz", seconds, connections)
-        results[name] = (*wrk(port, path, seconds, connections), *limit)
+        before = wrk(port, "/healthz", half, connections)
+        page = wrk(port, path, seconds, connections)
+        after = wrk(port, "/healthz", half, connections)
+        results[name] = (*page, *((first + second) / 2 for first, second in zip(before, after, strict=True)))
         # Requests wrk gave up on may still occupy the workers: the next page starts once they are done.
         wait_until_serving(port, "/healthz", seconds=120)
     return results
