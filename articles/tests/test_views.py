@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.filters import QuoteFilter
-from articles.models import CorrectionSuggestion, Quote
+from articles.models import CorrectionSuggestion, Quote, Speaker
 from articles.tests.factories import make_archive, make_article, make_pledge, make_quote, make_speaker
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +202,19 @@ def test_speaker_page_shows_aliases_roles_pledges_quotes_and_a_chart(client, arc
     assert len(response.context["quotes"]) == 3
     assert f'href="{archive.treaty.get_absolute_url()}"' in page
     assert '<link rel="alternate" type="application/atom+xml"' in page and "/speakers/ada-lovelace/feed/" in page
+
+
+def test_a_bodys_page_names_who_made_the_pledges_made_on_its_behalf(client, archive):
+    canada = make_speaker("Canada", kind=Speaker.Kind.ORGANISATION)
+    make_pledge("Canada will train peacekeepers", pledger=canada, action="train peacekeepers")
+    make_pledge(
+        "We will send 600 troops to the mission", pledger=archive.ada, on_behalf_of=canada, action="send 600 troops"
+    )
+    items = re.findall(r'<li class="pledge-item">.*?</li>', client.get("/speakers/canada/").content.decode(), re.S)
+    assert len(items) == 2
+    on_behalf, own = sorted(items, key=lambda item: "train peacekeepers" in item.lower())
+    assert 'href="/speakers/ada-lovelace/">Ada Lovelace</a>' in on_behalf
+    assert 'href="/speakers/canada/"' not in own
 
 
 def test_a_speakers_page_shows_the_newest_quotes_and_links_to_all_of_them(client, archive, monkeypatch):
