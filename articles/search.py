@@ -232,6 +232,7 @@ class SearchableQuerySet(models.QuerySet):
             return f"SELECT {column} FROM {table} WHERE {condition}", (*within_params, *postgresql_words(text))
         fts, params = fts5_table(self.model), (fts5_match(text), *within_params)
         # The unary plus keeps SQLite from looking up each of the ids in FTS5, one search of its index each.
+        # A match's rowid is the row's id: reading each matching row for it took three times as long.
         if column == "id":
             return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s AND +rowid IN ({within_sql})", params
         joined = f"{fts} JOIN {table} ON {table}.id = {fts}.rowid"

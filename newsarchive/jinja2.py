@@ -60,8 +60,9 @@ class DirectCallContext(Context):
 
     Jinja asks each callable for a ``jinja_pass_arg`` attribute, and asks its ``__call__`` too, before each
     call. Asked of a bound method, each question is a failed attribute lookup, which raises and catches an
-    AttributeError: two thirds of the cost of a ``{{ quote.get_absolute_url() }}``, which a list's items
-    write three times each. A method answers as its function does, and a macro never takes a context.
+    AttributeError: a ``{{ quote.get_absolute_url() }}``, which a list's items write three times each, cost 39k
+    instructions with them and 30k without. A method answers as its function does, and a macro never takes a
+    context.
     """
 
     # Jinja's own signature: its odd names leave every other name free for keyword arguments.
