@@ -23,6 +23,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from .importing.dateline import derive_headline, parse_dateline
 from .importing.records import ArticleRecord
+from .loading import RowLoadedModel
 from .search import SearchableQuerySet, search_words, union_of_matches
 
 WHITESPACE = re.compile(r"\s+")
@@ -166,7 +167,7 @@ def highest_number(model, base: str, exclude_pk=None) -> int:
 HEAD_OF_RANGE = 10
 
 
-class Outlet(models.Model):
+class Outlet(RowLoadedModel):
     class Display(models.TextChoices):
         FULL_TEXT = "full", "Full text"
         EXCERPT = "excerpt", "Excerpt with a link to the original"
@@ -378,7 +379,7 @@ def article_values(record: ArticleRecord, default_outlet: str, outlets: dict | N
     }
 
 
-class Article(models.Model):
+class Article(RowLoadedModel):
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
         DRAFT = "draft", "Draft"
@@ -534,7 +535,7 @@ def count_of(queryset) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-class Speaker(models.Model):
+class Speaker(RowLoadedModel):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation or government"
@@ -598,7 +599,7 @@ class Speaker(models.Model):
         super().save(*args, **kwargs)
 
 
-class SpeakerMonth(models.Model):
+class SpeakerMonth(RowLoadedModel):
     """How many of a speaker's published quotes came out in a month: the speaker page's chart, stored as the
     counts are (articles/counting.py), since a busy speaker's quotes are too many to count per request."""
 
@@ -613,7 +614,7 @@ class SpeakerMonth(models.Model):
         return f"{self.speaker_id} {self.month:%Y-%m}: {self.quote_count}"
 
 
-class SpeakerRole(models.Model):
+class SpeakerRole(RowLoadedModel):
     """A role the stories give a speaker as written, with how many published quotes give it and when: the speaker
     page's list of roles, stored for the same reason as SpeakerMonth."""
 
@@ -634,7 +635,7 @@ class SpeakerAliasQuerySet(SearchableQuerySet):
     search_fields = ("name",)
 
 
-class SpeakerAlias(models.Model):
+class SpeakerAlias(RowLoadedModel):
     """A name under which a person or body is found across articles; each leads to one speaker."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
@@ -744,7 +745,7 @@ class ExtractedItemQuerySet(SearchableQuerySet):
         return self.filter(review=Review.UNREVIEWED)
 
 
-class ExtractedItem(models.Model):
+class ExtractedItem(RowLoadedModel):
     """What quotes and pledges share: a span of an article, who found it, and its review."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="%(class)ss")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.caching import until_pages_change
+from articles.loading import RowLoadedModel
 from articles.models import (
     EXPORTED_ITEM_FIELDS,
     LISTED_ITEM_FIELDS,
@@ -289,7 +290,7 @@ class Pledge(ExtractedItem):
         Pledge.objects.filter(pk=self.pk).update(status=self.status)
 
 
-class PledgeStatusChange(models.Model):
+class PledgeStatusChange(RowLoadedModel):
     """One step of a pledge's status history. Rows are appended, never changed."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="status_changes")
