@@ -56,12 +56,15 @@ def counted_together(counts: list[tuple[str, list] | None], limit: int, using: s
 
 class CappedCountPaginator(Paginator):
     """``known_count``: how many rows there are, where the caller holds it already (a speaker's stored count of
-    quotes): nothing is counted then, but it is capped all the same."""
+    quotes), and whether there are more than that (a scorecard's "1,000+"): nothing is counted then, but it is
+    capped all the same. A count that is only a lower bound serves the pages before its last, each of which
+    it shows to have a next one; a page further on is counted."""
 
     count_limit = COUNT_AHEAD
     count_is_capped = False  # True when there are more rows than ``count``
+    asked_for = 1
 
-    def __init__(self, *args, known_count: int | None = None, **kwargs):
+    def __init__(self, *args, known_count: tuple[int, bool] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
 
@@ -78,16 +81,18 @@ class CappedCountPaginator(Paginator):
         anything is counted."""
         if "count" not in self.__dict__:
             try:
-                page = min(max(int(number or 1), 1), DEEPEST_PAGE)
+                self.asked_for = min(max(int(number or 1), 1), DEEPEST_PAGE)
             except (TypeError, ValueError, OverflowError):
-                page = 1
-            self.count_limit = min(page * self.per_page + COUNT_AHEAD, DEEPEST_PAGE * self.per_page)
+                self.asked_for = 1
+            self.count_limit = min(self.asked_for * self.per_page + COUNT_AHEAD, DEEPEST_PAGE * self.per_page)
 
     @cached_property
     def count(self) -> int:
         if self.known_count is not None:
-            self.count_is_capped = self.known_count > self.count_limit
-            return min(self.known_count, self.count_limit)
+            known, more = self.known_count
+            if not more or (self.asked_for + 1) * self.per_page <= known:
+                self.count_is_capped = more or known > self.count_limit
+                return min(known, self.count_limit)
         count, self.count_is_capped = capped_count(self.object_list, self.count_limit)
         return count
 

@@ -56,8 +56,9 @@ class FilteredListView(FilterView):
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def known_count(self) -> int | None:
-        """How many rows the list holds, where that is stored (see CappedCountPaginator); None to count them."""
+    def known_count(self) -> tuple[int, bool] | None:
+        """How many rows the list holds, and whether more, where that is kept (see CappedCountPaginator); None
+        to count them."""
         return None
 
     def narrowed_by(self) -> dict:
@@ -210,7 +211,7 @@ class QuoteListView(FilteredListView):
 
     def known_count(self):
         narrowed_by = self.narrowed_by()
-        return narrowed_by["speaker"].quote_count if narrowed_by.keys() == {"speaker"} else None
+        return (narrowed_by["speaker"].quote_count, False) if narrowed_by.keys() == {"speaker"} else None
 
 
 class QuoteDetailView(DetailView):

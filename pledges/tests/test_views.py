@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import CorrectionSuggestion
 from articles.tests.factories import make_archive, make_pledge
@@ -77,6 +79,29 @@ def test_scorecard_counts_only_so_far(client, archive, monkeypatch):
     assert scores["not-yet-rated"] == (1, True)
     assert scores["broken"] == (1, False)
     assert '<span class="count">1+</span> <span class="label">Not yet rated</span>' in response.content.decode()
+
+
+def test_a_list_under_a_status_alone_is_counted_by_its_scorecard(client, archive, monkeypatch):
+    for n in range(5):
+        make_pledge(f"We will build {n} schools", status=Status.STALLED)
+    monkeypatch.setattr("pledges.models.SCORE_LIMIT", 3)
+    monkeypatch.setattr("articles.pagination.COUNT_AHEAD", 1)
+    monkeypatch.setattr("pledges.views.PledgeListView.paginate_by", 1)
+
+    def counted(page: int) -> tuple[int, bool, list]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/pledges/?status=stalled&page={page}")
+        counts = [query for query in queries if "COUNT(" in query["sql"] and "pledges_pledge" in query["sql"]]
+        return response.context["page_obj"].paginator.count, response.context["paginator"].count_is_capped, counts
+
+    client.get("/pledges/")  # keeps the scorecard of all pledges
+    # "3+ stalled" serves the pages it shows to have a next one, without a count of the list's own ...
+    assert counted(1) == (2, True, [])
+    assert counted(2) == (3, True, [])
+    # ... and a page beyond it is counted, as far as a page past it.
+    count, capped, counts = counted(3)
+    assert (count, capped) == (4, True) and counts
+    assert counted(5)[:2] == (5, False)
 
 
 def test_scorecard_is_hidden_when_the_filters_are_invalid(client, archive):
