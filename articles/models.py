@@ -823,6 +823,17 @@ class ExtractedItem(RowLoadedModel):
         return {"public": Case(When(review=Review.REJECTED, then=Value(False)), default=article_is_published)}
 
 
+# What a list shows of each quote and its article (templates/_items.html).
+LISTED_QUOTE_FIELDS = (
+    *LISTED_ITEM_FIELDS,
+    "kind",
+    "speaker_role",
+    "article__headline",
+    "article__slug",
+    "article__published",
+)
+
+
 class QuoteQuerySet(ExtractedItemQuerySet):
     def newest_first(self):
         """In the order of the lists, which the indexes beginning with ``public`` hold."""
@@ -839,17 +850,13 @@ class QuoteQuerySet(ExtractedItemQuerySet):
         return (
             self.select_related(None)
             .select_related("speaker", "article")
-            .only(
-                *LISTED_ITEM_FIELDS,
-                "kind",
-                "speaker_role",
-                "speaker__name",
-                "speaker__slug",
-                "article__headline",
-                "article__slug",
-                "article__published",
-            )
+            .only(*LISTED_QUOTE_FIELDS, "speaker__name", "speaker__slug")
         )
+
+    def listed_for_speaker(self, speaker):
+        """``speaker``'s quotes, with what their list shows of each but the speaker, whom the speaker's page names
+        once: not joined and read again for each quote."""
+        return self.for_speaker(speaker).select_related(None).select_related("article").only(*LISTED_QUOTE_FIELDS)
 
     def exported(self):
         """With what the API and the downloads give of each quote (serializers.py), and only that: the

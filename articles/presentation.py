@@ -7,6 +7,7 @@ back, and since the repair keeps every character where it was, stored offsets st
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -146,9 +147,11 @@ class Bar:
         return 100 - self.height
 
 
-def quotes_over_time(per_month: list[dict]) -> list[Bar]:
-    """Bars for each month from the first quote to the last; for each year when that spans three years."""
-    counts = {row["month"]: row["count"] for row in per_month}
+def quotes_over_time(per_month: Iterable[tuple[dt.date, int]]) -> list[Bar]:
+    """Bars for each month from the first quote to the last; for each year when that spans three years.
+
+    ``per_month``: each month's first day, with how many quotes it holds."""
+    counts = dict(per_month)
     if not counts:
         return []
     first, last = min(counts), max(counts)

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import DatabaseError, connection
-from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -169,17 +168,16 @@ def speaker_detail(request, slug):
     # Asked for by the speaker's id: through its related managers, each query took a tenth longer.
     # The most used roles, in the order they were first given.
     most_used = SpeakerRole.objects.filter(speaker_id=speaker.pk).order_by("-quote_count", "speaker_role")[:ROLES_SHOWN]
-    months = (
-        SpeakerMonth.objects.filter(speaker_id=speaker.pk).order_by("month").values("month", count=F("quote_count"))
-    )
-    quotes = Quote.objects.published().for_speaker(speaker).listed().newest_first()
+    months = SpeakerMonth.objects.filter(speaker_id=speaker.pk).values_list("month", "quote_count")
+    aliases = SpeakerAlias.objects.filter(speaker_id=speaker.pk).values_list("name", flat=True)
+    quotes = Quote.objects.published().listed_for_speaker(speaker).newest_first()
     # Most speakers made no pledge, as their stored count says: nothing to look for then.
     pledges = Pledge.objects.published().listed()
     context = {
         "speaker": speaker,
-        "aliases": SpeakerAlias.objects.filter(speaker_id=speaker.pk).exclude(name=speaker.name),
+        "aliases": [name for name in aliases if name != speaker.name],
         "roles": sorted(most_used, key=lambda role: role.first or dt.date.min),
-        "chart": presentation.quotes_over_time(list(months)),
+        "chart": presentation.quotes_over_time(months),
         "pledges": pledges.latest_for_speaker(speaker, PLEDGES_SHOWN) if speaker.pledge_count else [],
         "quotes": quotes[:QUOTES_SHOWN],
         "quotes_url": speaker_quotes_url(speaker),
