@@ -14,6 +14,7 @@ from pledges.serializers import PledgeSerializer
 
 from .filters import ArticleFilter, QuoteFilter, SpeakerFilter
 from .models import Article, Quote, Speaker
+from .pagination import kept_size
 from .serializers import ArticleSerializer, QuoteSerializer, SpeakerSerializer
 
 
@@ -49,6 +50,12 @@ def parameter_schema(filter_) -> dict:
 
 class ArchiveViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DocumentedFilterBackend]
+
+    def known_count(self) -> tuple[int, bool] | None:
+        """Of a list asked for with no filter, its kept size (see CappedCountPaginator); None to count it."""
+        if self.request.query_params.keys() & self.filterset_class.base_filters.keys():
+            return None
+        return kept_size(self.get_queryset(), self.paginator.get_page_size(self.request))
 
 
 class ArticleViewSet(ArchiveViewSet):

@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.db import connections
 from rest_framework.pagination import PageNumberPagination
 
+from .caching import until_pages_change
+
 COUNT_AHEAD = 1_000
 DEEPEST_PAGE = 400
 
@@ -30,6 +32,14 @@ def capped_count(rows, limit: int) -> tuple[int, bool]:
     """
     counted = len(rows[: limit + 1]) if isinstance(rows, list) else rows.order_by()[: limit + 1].count()
     return min(counted, limit), counted > limit
+
+
+def kept_size(rows, per_page: int) -> tuple[int, bool]:
+    """How many rows a model's list for readers holds (``rows``, before any filter), and whether more: counted as
+    far as its first page counts, and kept until readers' pages change. An unfiltered list is the one most read,
+    and its count was a seventh of its work; it serves as many pages as it shows to have a next one."""
+    limit = per_page + COUNT_AHEAD
+    return until_pages_change(f"size:{rows.model._meta.label}:{limit}", lambda: capped_count(rows, limit))
 
 
 def capped_count_sql(rows, limit: int) -> tuple[str, list] | None:
@@ -98,6 +108,16 @@ class CappedCountPaginator(Paginator):
 
 
 class CappedCountPagination(PageNumberPagination):
-    """The API's pages, counted as the site's are: ``count`` may be a lower bound; ``next`` tells if there is more."""
+    """The API's pages, counted as the site's are: ``count`` may be a lower bound; ``next`` tells if there is more.
 
-    django_paginator_class = CappedCountPaginator
+    A view's ``known_count()``, where it has one, is as a FilteredListView's."""
+
+    known_count = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if view is not None and hasattr(view, "known_count"):
+            self.known_count = view.known_count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, *args, **kwargs):
+        return CappedCountPaginator(*args, known_count=self.known_count, **kwargs)

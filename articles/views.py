@@ -19,7 +19,7 @@ from .downloads import DOWNLOADS
 from .filters import MAX_QUERY_LENGTH, ArticleFilter, QuoteFilter, SpeakerFilter
 from .merging import redirect_for
 from .models import Article, Quote, Speaker, SpeakerAlias, SpeakerMonth, SpeakerRole
-from .pagination import CappedCountPaginator
+from .pagination import CappedCountPaginator, kept_size
 from .search import RANKED_MATCHES
 from .serializers import ArticleSerializer, QuoteSerializer, SpeakerSerializer
 
@@ -56,8 +56,10 @@ class FilteredListView(FilterView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def known_count(self) -> tuple[int, bool] | None:
-        """How many rows the list holds, and whether more, where that is kept (see CappedCountPaginator); None
-        to count them."""
+        """How many rows the list holds, and whether more, where that is kept (see CappedCountPaginator): of a
+        list no filter narrows, its kept size; None to count them."""
+        if not self.filterset.is_bound or (self.filterset.is_valid() and not self.narrowed_by()):
+            return kept_size(self.get_queryset(), self.paginate_by)
         return None
 
     def narrowed_by(self) -> dict:
@@ -208,8 +210,9 @@ class QuoteListView(FilteredListView):
         return Quote.objects.published().exported().newest_first()
 
     def known_count(self):
-        narrowed_by = self.narrowed_by()
-        return (narrowed_by["speaker"].quote_count, False) if narrowed_by.keys() == {"speaker"} else None
+        if (narrowed_by := self.narrowed_by()).keys() == {"speaker"}:
+            return narrowed_by["speaker"].quote_count, False
+        return super().known_count()
 
 
 class QuoteDetailView(DetailView):

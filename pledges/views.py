@@ -26,7 +26,7 @@ class PledgeListView(FilteredListView):
         """Under a status alone, the scorecard's count of it: counting the list took a seventh of its work."""
         if (narrowed_by := self.narrowed_by()).keys() == {"status"}:
             return next((score.count, score.more) for score in self.scorecard if score.status == narrowed_by["status"])
-        return None
+        return super().known_count()
 
     @cached_property
     def scorecard(self):

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from articles.caching import new_generation, page_generation
 from articles.models import Article, Quote, Review, Speaker
 from articles.reviewing import record_review
-from articles.tests.factories import make_archive, make_article, make_outlet, make_quote
-from pledges.models import Status
+from articles.tests.factories import make_archive, make_article, make_outlet, make_pledge, make_quote, make_speaker
+from pledges.models import Status, published_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,44 @@ def test_a_lists_choices_are_kept_until_the_pages_change(client, archive, settin
     assert '<option value="science">' not in client.get("/articles/").content.decode()
     make_article(subject="science")
     assert '<option value="science">' in client.get("/articles/").content.decode()
+
+
+def test_a_request_reads_the_shared_cache_once_for_every_value_kept(client, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/articles/")
+    # Outlets, subjects and places: the generation is read with the first, and the others are this process's.
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/articles/").content.decode()
+    assert len([query for query in queries if "shared_cache" in query["sql"]]) == 1
+    assert '<option value="reuters">Reuters</option>' in page and '<option value="worldnews">' in page
+    # Outside a request, each value asks for the generation.
+    published_scorecard()
+    with CaptureQueriesContext(connection) as queries:
+        published_scorecard()
+        published_scorecard()
+    assert len([query for query in queries if "shared_cache" in query["sql"]]) == 2
+
+
+@committing
+@pytest.mark.parametrize("url", ["/quotes/", "/api/quotes/", "/pledges/", "/api/pledges/", "/speakers/"])
+def test_an_unfiltered_list_is_counted_once_until_readers_pages_change(client, archive, settings, url):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def count(response) -> int:
+        return response.json()["count"] if url.startswith("/api/") else response.context["paginator"].count
+
+    before = count(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        assert count(client.get(url)) == before
+    assert not [query for query in queries if "COUNT(" in query["sql"]]
+    turing = make_speaker("Alan Turing")
+    make_quote("the port would reopen in May", speaker=turing)
+    make_pledge("We will reopen the port", pledger=turing, status=Status.KEPT)
+    assert count(client.get(url)) == before + 1
+    # Filtered, the list is counted.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, {"q": "port"})
+    assert [query for query in queries if "COUNT(" in query["sql"]]
 
 
 @committing
