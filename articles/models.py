@@ -853,6 +853,16 @@ class QuoteQuerySet(ExtractedItemQuerySet):
             .only(*LISTED_QUOTE_FIELDS, "speaker__name", "speaker__slug")
         )
 
+    def in_story(self):
+        """With what an article's page shows of each of its quotes (its mark, and who is quoted), and only that, in
+        the story's order: the order of the models starts with the article's, which joins the article to sort one
+        article's quotes."""
+        return (
+            self.select_related("speaker")
+            .only("origin", "review", "start", "end", "speaker_role", "speaker__name", "speaker__slug")
+            .order_by("start")
+        )
+
     def listed_for_speaker(self, speaker):
         """``speaker``'s quotes, with what their list shows of each but the speaker, whom the speaker's page names
         once: not joined and read again for each quote."""

@@ -72,13 +72,15 @@ TERMS = (
 class PledgeQuerySet(ExtractedItemQuerySet):
     search_fields = ("text", "action")
 
-    def listed(self):
-        """With what a list shows of each pledge and its pledger (templates/_items.html), and only that."""
+    def listed(self, *more_fields: str):
+        """With what a list shows of each pledge and its pledger (templates/_items.html), and ``more_fields``, and
+        only those."""
         return (
             self.select_related(None)
             .select_related("pledger")
             .only(
                 *LISTED_ITEM_FIELDS,
+                *more_fields,
                 "slug",
                 "action",
                 "status",
