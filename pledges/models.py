@@ -121,11 +121,16 @@ class PledgeQuerySet(ExtractedItemQuerySet):
         Each side is read off its own index, newest first, and the two merged here: one query asking
         for either would read and sort every pledge of a prolific speaker. The pledges made on its behalf are
         looked for only where its stored count (of published pledges, as readers' pages read) holds any.
+
+        The pledges ``speaker`` made are read without their related rows (select_related()) and given
+        ``speaker``: joined, it was read again for each.
         """
         newest_first = ("-made_on", "-id")
-        made = self.filter(pledger=speaker).order_by(*newest_first)[:count]
+        made = list(self.filter(pledger=speaker).select_related(None).order_by(*newest_first)[:count])
+        for pledge in made:
+            pledge.pledger = speaker
         if not speaker.pledged_for_count:
-            return list(made)
+            return made
         on_behalf = self.made_for_by_another(speaker).order_by(*newest_first)[:count]
         # As the database orders them: where it holds an empty date larger than any (PostgreSQL), first.
         nulls_first = connections[self.db].features.nulls_order_largest
