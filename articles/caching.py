@@ -149,8 +149,12 @@ def kept_in_this_generation(key: str) -> tuple[str, object]:
     """
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY) or page_generation()
-    kept = found.get(key)
-    return generation, kept[1] if kept is not None and kept[0] == generation else None
+    return generation, kept_in(found.get(key), generation)
+
+
+def kept_in(kept: tuple[str, object] | None, generation: str):
+    """The value of ``kept`` (a generation and a value) if it was kept in ``generation``, else None."""
+    return kept[1] if kept is not None and kept[0] == generation else None
 
 
 # The generation the request being served reads kept values in (PageCacheMiddleware sets it for each request):
@@ -172,14 +176,14 @@ def until_pages_change(key: str, read):
     """
     key = f"derived:{key}"
     generation = request_generation.get()
-    if generation and generation == KeptInProcess.generation and key in KeptInProcess.values:
-        return KeptInProcess.values[key]
     if generation:
-        kept = cache.get(key)
-        value = kept[1] if kept is not None and kept[0] == generation else None
+        if generation == KeptInProcess.generation and key in KeptInProcess.values:
+            return KeptInProcess.values[key]
+        value = kept_in(cache.get(key), generation)
     else:
+        in_a_request = generation == ""
         generation, value = kept_in_this_generation(key)
-        if request_generation.get() is not None:
+        if in_a_request:
             request_generation.set(generation)
     if value is None:
         value = read()
