@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models import Case, Count, Exists, F, Func, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -474,7 +474,7 @@ class SpeakerQuerySet(SearchableQuerySet):
         """People and bodies, which are shared across articles."""
         return self.exclude(kind=Speaker.Kind.UNNAMED)
 
-    def search(self, text: str, *, ranked_only: bool = False):
+    def search(self, text: str):
         """Speakers whose name, or one of whose aliases, holds every word of ``text``; in this queryset's order.
 
         Through the full-text indexes of both, in one list of ids: a name matched by its letters anywhere
@@ -482,11 +482,26 @@ class SpeakerQuerySet(SearchableQuerySet):
         """
         if not search_words(text):
             return self.none()
-        searched = [(Speaker.objects.using(self.db), "id"), (SpeakerAlias.objects.using(self.db), "speaker_id")]
+        return self.filter(pk__in=union_of_matches(text, self.named_in()))
+
+    def ranked_matches(self, text: str) -> list[int]:
+        """The ids of this queryset's speakers whose name or an alias holds every word of ``text``, among the newest
+        RANKED_MATCHES of each and among the MOST_QUOTED_SEARCHED most quoted speakers; the most quoted first."""
+        if not search_words(text) or self.query.is_empty():
+            return []
         # A common word's newest matches are mostly stories' unnamed sources ("a Trump aide"): the best-known
         # speakers, whose rows are among the oldest, are looked for among the most quoted as well.
-        most_quoted = Speaker.objects.using(self.db).order_by("-quote_count").values("pk")[:MOST_QUOTED_SEARCHED]
-        return self.filter(pk__in=union_of_matches(text, ranked_only, searched, within=most_quoted))
+        table = connections[self.db].ops.quote_name(Speaker._meta.db_table)
+        most_quoted = f"SELECT id FROM {table} ORDER BY quote_count DESC LIMIT {MOST_QUOTED_SEARCHED}"  # noqa: S608
+        matching = union_of_matches(text, self.named_in(), newest_and_among=(most_quoted, ()))
+        conditions, params = self.own_conditions()
+        where = f"id IN ({matching.sql})" + (f" AND ({conditions})" if conditions else "")
+        sql = f"SELECT id FROM {table} WHERE {where} ORDER BY quote_count DESC, name, id"  # noqa: S608 - parameters
+        return self.ids_of(sql, (*matching.params, *params))
+
+    def named_in(self) -> list[tuple[SearchableQuerySet, str]]:
+        """Where a speaker's names are searched: their own, and their aliases' (by the speaker they name)."""
+        return [(Speaker.objects.using(self.db), "id"), (SpeakerAlias.objects.using(self.db), "speaker_id")]
 
     def public(self):
         """Speakers readers may see: those with a published quote or pledge."""

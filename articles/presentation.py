@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from markupsafe import escape as escape_markup
 
-from .extraction import repair_apostrophes
+from .extraction import REPAIR_CONTEXT, repair_apostrophes
 from .search import search_words
 
 PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
@@ -113,13 +113,16 @@ def in_context(body: str, start: int, end: int) -> InContext:
 
 def snippet(text: str, query: str, width: int = 110) -> SafeString:
     """A stretch of ``text`` around the first word of ``query`` it holds, with the words marked."""
-    text = repair_apostrophes(text)
     words = search_words(query)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)
+    found = pattern.search(text) if words else None
+    centre = found.start() if found else 0
+    # Only the stretch shown is mended (with the characters repair_apostrophes() reads around it): mending each
+    # article's whole body was a twentieth of the search page.
+    mended = slice(max(0, centre - width - REPAIR_CONTEXT), centre + 2 * width + REPAIR_CONTEXT)
+    text = text[: mended.start] + repair_apostrophes(text[mended]) + text[mended.stop :]
     if not words:
         return escape(text[: width * 2])
-    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)
-    found = pattern.search(text)
-    centre = found.start() if found else 0
     begin, finish = max(0, centre - width), min(len(text), centre + width)
     # Cut at spaces, so that the snippet starts and ends with whole words.
     if begin:

@@ -6,13 +6,14 @@
 
 from .jsonl import extract_jsonl
 from .pipeline import extract
-from .repair import repair_apostrophes
+from .repair import REPAIR_CONTEXT, repair_apostrophes
 from .types import Extraction, FoundPledge, FoundQuote, Quantity, Source, SourceKind
 
 __all__ = [
     "Extraction",
     "FoundPledge",
     "FoundQuote",
+    "REPAIR_CONTEXT",
     "Quantity",
     "Source",
     "SourceKind",

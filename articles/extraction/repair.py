@@ -26,6 +26,9 @@ _WORD_BEFORE = re.compile(r"(?<![\w.'’-])[A-Za-z]+$")
 # "Plan B s" or "U.S. s" stay as they are.
 _POSSESSOR = re.compile(r"(?:[A-Za-z][a-z]+|[A-Z]{2,})$")
 _FOLLOWED_BY_WORD = re.compile(r" [\w$£€]")
+# How far from a space the repair reads (the word before it, apostrophes near it): a stretch mended alone
+# is mended as in its whole text when this much of the text around it goes with it.
+REPAIR_CONTEXT = 30
 
 # "Ra ad al-Hussein": an apostrophe lost inside a name leaves a short lower-case fragment between
 # capitalised parts; a real word there ("Li is", "In an") is not such a fragment.
@@ -57,7 +60,7 @@ def repair_apostrophes(text: str) -> str:
         space = match.start()
         if not (space and text[space - 1].isascii() and text[space - 1].isalpha()):
             continue
-        word = _WORD_BEFORE.search(text, max(0, space - 30), space)
+        word = _WORD_BEFORE.search(text, max(0, space - REPAIR_CONTEXT), space)
         if word is None or _apostrophe_nearby(text, space):
             continue
         suffix = match.group(1)

@@ -1,5 +1,7 @@
 """Ranked full-text search behind one QuerySet method, on SQLite's FTS5 and PostgreSQL's own."""
 
+import html
+import re
 from importlib import import_module
 
 import pytest
@@ -7,6 +9,7 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 
+from articles.extraction import repair_apostrophes
 from articles.models import Article, Quote, Speaker, SpeakerAlias
 from articles.presentation import snippet
 from articles.search import fts5_match, search_words
@@ -41,9 +44,25 @@ def test_only_the_newest_matches_are_ranked(monkeypatch):
     focused_but_old = make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
     passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among other things.")
     focused = make_article(headline="Harbour road", body="The harbour road, the harbour gate, the harbour.")
-    assert list(Article.objects.search("harbour", ranked_only=True)) == [focused, passing]
+    assert Article.objects.ranked_matches("harbour") == [focused.pk, passing.pk]
     # Every match is there; the unranked ones follow, newest first.
     assert list(Article.objects.search("harbour")) == [focused, passing, focused_but_old]
+
+
+def test_ranked_matches_are_those_of_the_queryset_best_first(monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
+    passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among other things.")
+    make_article(headline="Harbour draft", body="The harbour, the harbour.", status=Article.Status.DRAFT)
+    focused = make_article(headline="Harbour road", body="The harbour road, the harbour gate, the harbour.")
+    make_article(headline="Inland", body="No water here.")
+    # The newest three matches, the draft among them, and of those the published ones.
+    assert Article.objects.published().ranked_matches("harbour") == [focused.pk, passing.pk]
+    assert Article.objects.published().filter(headline__startswith="Budget").ranked_matches("harbour") == [passing.pk]
+    assert Article.objects.published().ranked_matches("NEAR(") == []
+    assert Article.objects.none().ranked_matches("harbour") == []
+    with pytest.raises(ValueError, match="own columns"):
+        Article.objects.filter(outlet__name="Reuters").ranked_matches("harbour")
 
 
 def test_any_slice_of_a_search_is_that_slice_of_its_order(monkeypatch, django_assert_max_num_queries):
@@ -130,18 +149,12 @@ def test_the_most_quoted_speakers_are_found_however_many_newer_speakers_match(mo
     for spokesman in ministers:
         SpeakerAlias.objects.create(speaker=spokesman, name=f"The minister's spokesman {spokesman.pk}")
     # The newest matches alone are stories' unnamed sources; the best-known speakers are older rows.
-    assert list(Speaker.objects.search("trump", ranked_only=True).order_by("-quote_count", "-pk")) == [
-        trump,
-        aides[2],
-        aides[1],
-    ]
-    assert list(Speaker.objects.search("minister", ranked_only=True).order_by("-quote_count", "-pk")) == [
-        davis,
-        ministers[2],
-        ministers[1],
-    ]
+    # The most quoted first, then by name.
+    assert Speaker.objects.ranked_matches("trump") == [trump.pk, aides[1].pk, aides[2].pk]
+    assert Speaker.objects.ranked_matches("minister") == [davis.pk, ministers[1].pk, ministers[2].pk]
+    assert Speaker.objects.exclude(pk=davis.pk).ranked_matches("minister") == [ministers[1].pk, ministers[2].pk]
     monkeypatch.setattr("articles.models.MOST_QUOTED_SEARCHED", 1)
-    assert davis not in Speaker.objects.search("minister", ranked_only=True)
+    assert davis.pk not in Speaker.objects.ranked_matches("minister")
 
 
 def test_search_words_drop_syntax_and_cap_length():
@@ -197,3 +210,16 @@ def test_snippet_marks_the_words_and_escapes_the_rest():
     marked = snippet(text, "harbour")
     assert "<mark>harbour</mark> wall" in marked
     assert marked.startswith("…filler") and marked.endswith("filler…")
+
+
+@pytest.mark.parametrize("query", ["troops", "minister", "harbour", ""])
+def test_snippet_mends_what_it_shows_as_in_the_whole_text(query):
+    """Only the stretch shown is mended, and it reads as that stretch of the whole text mended."""
+    body = (
+        "The minister s staff said little. " * 12
+        + "Canada s troops will stay, the minister s aide said, and they won t leave. "
+        + "We re told the harbour s wall held. " * 12
+    )
+    shown = html.unescape(re.sub("</?mark>", "", snippet(body, query))).strip("…")
+    assert "'s" in shown
+    assert shown in repair_apostrophes(body)
