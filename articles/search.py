@@ -168,7 +168,8 @@ class SearchableQuerySet(models.QuerySet):
 
         One statement of our own, not composed by the ORM: the newest matches are found and ranked in one pass
         of the full-text index, then joined to this queryset's conditions, which may name only its own columns.
-        Composed, with a second pass for the ranks, each kind cost twice the SQL to build and 10% more to run.
+        Composed by the ORM, with a second pass for the ranks, the quotes holding "government" took 3.1 ms at
+        100,000 articles on SQLite (0.45 to build the SQL), against 2.5.
         """
         if not search_words(text) or self.query.is_empty():
             return []
