@@ -117,8 +117,8 @@ def snippet(text: str, query: str, width: int = 110) -> SafeString:
     pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)
     found = pattern.search(text) if words else None
     centre = found.start() if found else 0
-    # Only the stretch shown is mended (with the characters repair_apostrophes() reads around it): mending each
-    # article's whole body was a twentieth of the search page.
+    # Only the stretch shown is mended (with the characters repair_apostrophes() reads around it): mending the
+    # whole bodies of a search page's five articles took 0.72 ms, a twentieth of the page, and their stretches 0.07.
     mended = slice(max(0, centre - width - REPAIR_CONTEXT), centre + 2 * width + REPAIR_CONTEXT)
     text = text[: mended.start] + repair_apostrophes(text[mended]) + text[mended.stop :]
     if not words:
