@@ -178,18 +178,13 @@ class SearchableQuerySet(models.QuerySet):
         table = connection.ops.quote_name(self.model._meta.db_table)
         if connection.vendor == "postgresql":
             newest, params = self.matching_ids(text, ranked_only=True)
-            rank, rank_params = f"ts_rank({table}.search_document, {TSQUERY})", postgresql_words(text)
-            order = "rank DESC"
+            rank, rank_params = postgresql_rank(table), postgresql_words(text)
         else:
-            # FTS5 ranks (bm25, lower for better) only in the pass that matches.
-            fts = fts5_table(self.model)
-            newest = (
-                f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH %s ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
-            )
-            params, rank, rank_params, order = (fts5_match(text),), "newest.rank", (), "rank"
+            newest, params = fts5_newest_scored(self.model), (fts5_match(text),)
+            rank, rank_params = "newest.score", ()
         return self.ids_of(
             f"SELECT newest.id, {rank} AS rank FROM ({newest}) AS newest JOIN {table} ON {table}.id = newest.id"
-            f"{f' WHERE {conditions}' if conditions else ''} ORDER BY {order}, newest.id DESC",
+            f"{f' WHERE {conditions}' if conditions else ''} ORDER BY rank DESC, newest.id DESC",
             (*rank_params, *params, *condition_params),
         )
 
@@ -285,26 +280,36 @@ class SearchableQuerySet(models.QuerySet):
     def rank_of_newest(self, text: str) -> Expression:
         """Each row's relevance to ``text``, higher for better; rows past the newest matches may get 0."""
         if connections[self.db].vendor == "postgresql":
-            # The stored document: no row's text is parsed again.
             table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-            sql = f"ts_rank({table}.search_document, {TSQUERY})"
-            return RawSQL(sql, postgresql_words(text), output_field=models.FloatField())
-        # FTS5 ranks the newest matches (bm25, lower for better, so negated) in the pass that finds them,
-        # which SQLite runs once and keeps; a rank computed for each row of the outer query would run the
-        # match again for every row.
-        table, source = fts5_table(self.model), self.model._meta.db_table
-        newest = (
-            f"SELECT rowid, -rank AS score FROM {table} WHERE {table} MATCH %s "
-            f"ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
-        )
+            return RawSQL(postgresql_rank(table), postgresql_words(text), output_field=models.FloatField())
+        # Ranked in the pass that finds the newest matches, which SQLite runs once and keeps; a rank computed for
+        # each row of the outer query would run the match again for every row.
+        newest, source = fts5_newest_scored(self.model), self.model._meta.db_table
+        score = f'SELECT newest.score FROM ({newest}) AS newest WHERE newest.id = "{source}"."id"'
         return Coalesce(
-            RawSQL(
-                f'SELECT newest.score FROM ({newest}) AS newest WHERE newest.rowid = "{source}"."id"',
-                (fts5_match(text),),
-            ),
+            RawSQL(score, (fts5_match(text),)),
             models.Value(0.0),
             output_field=models.FloatField(),
         )
+
+
+def fts5_newest_scored(model) -> str:
+    """SQL for the newest RANKED_MATCHES rows of ``model``'s FTS5 table that match ``%s`` (an fts5_match()): the
+    ``id`` and ``score`` of each, higher for better.
+
+    FTS5 ranks (bm25, lower for better, so negated) only in the pass that finds the matches.
+    """
+    table = fts5_table(model)
+    return (
+        f"SELECT rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH %s "
+        f"ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
+    )
+
+
+def postgresql_rank(table: str) -> str:
+    """SQL for the relevance of a row of ``table`` on PostgreSQL, higher for better, from its stored document: no
+    row's text is parsed again. Its parameters are postgresql_words()."""
+    return f"ts_rank({table}.search_document, {TSQUERY})"
 
 
 TSQUERY = "websearch_to_tsquery(%s::regconfig, %s)"
