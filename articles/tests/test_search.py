@@ -12,7 +12,7 @@ from django.db import connection
 from articles.extraction import repair_apostrophes
 from articles.models import Article, Quote, Speaker, SpeakerAlias
 from articles.presentation import snippet
-from articles.search import fts5_match, search_words
+from articles.search import fts5_drop_statements, fts5_match, fts5_recent_table, fts5_statements, search_words
 from articles.tests.factories import make_article, make_pledge, make_quote, make_speaker
 from pledges.models import Pledge
 
@@ -165,12 +165,71 @@ def test_search_words_drop_syntax_and_cap_length():
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps its index in FTS5 tables")
 def test_sqlite_index_survives_a_table_rebuild(transactional_db):
-    """A later migration that rebuilds a searched table drops its triggers; post_migrate restores them."""
+    """A later migration that rebuilds a searched table drops its triggers, and a database searched by an older
+    version lacks the recent rows' table; post_migrate restores both, and fills them."""
+    older = make_quote("the icebreakers are old")
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER articles_quote_fts_insert")
+        cursor.execute(f"DROP TABLE {fts5_recent_table(Article)}")
     call_command("migrate", verbosity=0)
     quote = make_quote("the icebreakers are ready")
-    assert list(Quote.objects.search("icebreakers")) == [quote]
+    assert list(Quote.objects.search("icebreakers")) == [quote, older]
+    assert recent_ids(Quote) == [older.pk, quote.pk]
+    assert recent_ids(Article) == [older.article_id, quote.article_id]
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks in FTS5 tables")
+
+
+@pytest.fixture
+def three_recent_articles(monkeypatch):
+    """The articles' FTS5 tables made afresh (inside the test's transaction) to keep the newest three rows apart,
+    of which the newest two matches are ranked."""
+    monkeypatch.setattr("articles.search.RECENT_ROWS", 3)
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 2)
+    with connection.cursor() as cursor:
+        for statement in fts5_drop_statements(Article) + fts5_statements(Article, Article.objects.all().search_fields):
+            cursor.execute(statement)
+
+
+def recent_ids(model) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {fts5_recent_table(model)} ORDER BY rowid")  # noqa: S608 - a table name
+        return [rowid for (rowid,) in cursor.fetchall()]
+
+
+@sqlite_only
+def test_the_recent_table_holds_the_newest_rows_as_they_change(three_recent_articles):
+    articles = [make_article(headline=f"Harbour {n}", body=f"The harbour, number {n}.") for n in range(5)]
+    assert recent_ids(Article) == [article.pk for article in articles[2:]]
+    articles[4].delete()
+    articles[3].body = "Now about icebreakers."
+    articles[3].save()
+    assert recent_ids(Article) == [articles[2].pk, articles[3].pk]
+    assert Article.objects.ranked_matches("icebreakers") == [articles[3].pk]
+    # The one that still says "harbour" twice first.
+    assert Article.objects.ranked_matches("harbour") == [articles[2].pk, articles[3].pk]
+
+
+@sqlite_only
+def test_a_common_words_newest_matches_are_ranked_among_the_recent_rows(three_recent_articles):
+    make_article(headline="Inland", body="No water here.")
+    make_article(headline="Harbour wall", body="The harbour wall, the harbour road, the harbour.")
+    focused = make_article(headline="Harbour road", body="The harbour road, the harbour gate, the harbour.")
+    passing = make_article(headline="Budget day", body="The budget mentions a harbour once, among other things.")
+    assert recent_ids(Article) == [focused.pk - 1, focused.pk, passing.pk]
+    assert Article.objects.ranked_matches("harbour") == [focused.pk, passing.pk]
+    assert list(Article.objects.search("harbour")) == [focused, passing, Article.objects.get(pk=focused.pk - 1)]
+
+
+@sqlite_only
+def test_a_word_rare_among_the_recent_rows_is_ranked_in_the_whole_index(three_recent_articles):
+    make_article(headline="Icebreakers", body="Icebreakers, more icebreakers, and icebreakers.")
+    focused = make_article(headline="Icebreakers", body="The icebreakers, the icebreakers.")
+    passing = make_article(headline="Budget day", body="The budget buys icebreakers, among other things.")
+    for n in range(3):
+        make_article(headline=f"Harbour {n}", body=f"Nothing about ships, number {n}.")
+    assert Article.objects.ranked_matches("icebreakers") == [focused.pk, passing.pk]
 
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own search")
