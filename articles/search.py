@@ -72,14 +72,22 @@ def postgresql_statements(model, fields, quote) -> list[str]:
 
     Stored, so that neither matching nor ranking parses a row's text again: computed on the fly, the
     document cost ~10 µs a row, and a common word's newest matches took a scan of thousands of rows.
+    Stored in the row itself (STORAGE MAIN): an article's document, ~3 KB, went out of line, and each row that
+    scan tests cost a look-up in the TOAST table (articles holding "government": 1.35 ms, against 0.52 inline).
     """
     table = quote(model._meta.db_table)
     text = " || ' ' || ".join(f"COALESCE({quote(field)}, '')" for field in fields)
     return [
         f"ALTER TABLE {table} ADD COLUMN search_document tsvector "
         f"GENERATED ALWAYS AS (to_tsvector('{SEARCH_CONFIG}'::regconfig, {text})) STORED",
+        documents_in_rows(table),
         f"CREATE INDEX {quote(search_index_name(model))} ON {table} USING gin (search_document)",
     ]
+
+
+def documents_in_rows(table: str) -> str:
+    """SQL that keeps the PostgreSQL search documents of ``table`` (quoted) in their rows, from its next write on."""
+    return f"ALTER TABLE {table} ALTER COLUMN search_document SET STORAGE MAIN"
 
 
 def search_indexes(app_label: str, searched: dict[str, tuple[str, ...]]) -> migrations.RunPython:

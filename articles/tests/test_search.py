@@ -248,6 +248,25 @@ def test_postgresql_searches_stored_documents_through_gin_indexes():
 
 
 @postgresql_only
+def test_postgresql_keeps_each_search_document_in_its_row():
+    keep_documents_in_rows = import_module("articles.migrations.0014_search_documents_in_rows").keep_documents_in_rows
+    with connection.cursor() as cursor:  # as a database made before kept them
+        cursor.execute("ALTER TABLE articles_article ALTER COLUMN search_document SET STORAGE EXTENDED")
+    with connection.schema_editor() as schema_editor:
+        keep_documents_in_rows(django_apps, schema_editor)
+    searched = ["articles_article", "articles_quote", "pledges_pledge", "articles_speaker", "articles_speakeralias"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attstorage FROM pg_attribute "
+            "WHERE attname = 'search_document' AND attrelid::regclass::text = ANY(%s)",
+            [searched],
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(searched, "m")
+    article = make_article(headline="Icebreakers", body="The icebreakers are ready. " * 300)
+    assert list(Article.objects.search("icebreakers")) == [article]
+
+
+@postgresql_only
 def test_a_database_searching_through_expression_indexes_gets_stored_documents(transactional_db):
     store_documents = import_module("articles.migrations.0008_stored_search_documents").store_documents
     with connection.cursor() as cursor:  # the quotes' search as the first search migration made it
