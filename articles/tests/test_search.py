@@ -84,6 +84,18 @@ def test_any_slice_of_a_search_is_that_slice_of_its_order(monkeypatch, django_as
     assert (searched.first(), searched.last()) == (whole[0], whole[-1])
 
 
+def test_a_searched_list_can_ask_for_its_newest_matches_alone(monkeypatch):
+    """What the ranked part of a slice reads (ranked_then_older()): every other match is left out in SQL."""
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 2)
+    articles = [make_article(headline=f"Harbour {n}", body=f"The harbour, number {n}.") for n in range(3)]
+    make_article(headline="Inland", body="No water here.")
+    searched = Article.objects.search("harbour")
+    newest = searched.filter(headline__startswith="Harbour")
+    newest.query.newest_matches_only = True
+    assert set(newest.values_list("pk", flat=True)) == {articles[1].pk, articles[2].pk}
+    assert set(searched.values_list("pk", flat=True)) == {article.pk for article in articles}
+
+
 def test_a_search_sorted_otherwise_is_sliced_as_any_list():
     make_article(headline="Harbour B", body="The harbour.")
     first = make_article(headline="Harbour A", body="A harbour, and a harbour wall.")
