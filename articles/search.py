@@ -29,7 +29,9 @@ RANKED_MATCHES = 100
 # are ranked (fts5_newest_scored()). FTS5's bm25() first counts every row of its table holding each word, to weigh
 # the words: among 1.2 million quotes, that took 15 ms for "the" and 1.6 for "government", against 0.27 and
 # 0.14 among the newest 5,000. A word with fewer than RANKED_MATCHES matches among them is rare in them, and
-# is ranked in the whole index, whose count of it is short unless it was common once.
+# is ranked in the whole index, whose count of it is short unless it was common once. Keeping the table costs
+# imports, which tokenise each row again as it enters and as it leaves: 100,000 articles imported at 139 a
+# second on SQLite, against 201 without.
 RECENT_ROWS = 5_000
 
 
