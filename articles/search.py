@@ -254,7 +254,7 @@ class SearchableQuerySet(models.QuerySet):
         oldest_ranked, newest_count = self.newest_matches(self.searched_for())
         if not newest_count:
             return []
-        ranked = plain.filter(pk__gte=oldest_ranked)
+        ranked = plain._chain()
         ranked.query.newest_matches_only = True
         rows = list(ranked[start:stop])
         # Fewer matches in all than are ranked: none is older than the ranked ones.
