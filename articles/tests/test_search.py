@@ -110,7 +110,9 @@ def test_search_composes_with_other_filters():
     assert list(Article.objects.published().search("troops")) == [published]
 
 
-@pytest.mark.parametrize("text", ['"""', "NEAR(", "troops AND", "*", "(", "-", "a:b", "'", "\\", "OR NOT"])
+@pytest.mark.parametrize(
+    "text", ['"""', "NEAR(", "troops AND", "*", "(", "-", "a:b", "'", "\\", "OR NOT", "100%", "troops'", "l'armée"]
+)
 def test_query_syntax_is_never_passed_through(text):
     make_article(headline="Troops", body="Troops arrive.")
     list(Article.objects.search(text))  # no error
@@ -244,6 +246,26 @@ def test_a_word_rare_among_the_recent_rows_is_ranked_in_the_whole_index(three_re
     assert Article.objects.ranked_matches("icebreakers") == [focused.pk, passing.pk]
 
 
+@sqlite_only
+def test_an_import_merges_each_recent_table_into_one_segment(transactional_db, tmp_path):
+    """Each write adds a segment to an FTS5 table, which reads them all; an import's writes leave many."""
+    quotes = [make_quote(f"the harbour is ready, number {n}") for n in range(3)]
+    assert segments_of(fts5_recent_table(Quote)) >= 3
+    story = tmp_path / "story.txt"
+    story.write_text("LONDON (Reuters) - The harbour will open in May, the harbour master said on Monday.")
+    call_command("import_articles", str(story), verbosity=0)
+    assert segments_of(fts5_recent_table(Article)) == segments_of(fts5_recent_table(Quote)) == 1
+    assert Quote.objects.ranked_matches("ready") == [quote.pk for quote in reversed(quotes)]
+
+
+def segments_of(fts5_table: str) -> int:
+    """How many segments an FTS5 table's index is in: its leaves' ids hold their segment's in the bits from the
+    37th up (fts5Int.h)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(DISTINCT rowid >> 37) FROM {fts5_table}_data WHERE rowid >> 37 > 0")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own search")
 
 
@@ -257,6 +279,21 @@ def test_postgresql_searches_stored_documents_through_gin_indexes():
     searched = {"articles_article", "articles_quote", "pledges_pledge", "articles_speaker", "articles_speakeralias"}
     assert {f"{table}_search"[:30] for table in searched} <= names
     assert searched <= tables
+
+
+@postgresql_only
+def test_postgresql_plans_each_search_for_its_own_words():
+    """A statement run again and again is prepared; shared by every search, with the words as a parameter,
+    PostgreSQL would soon plan it for no word in particular."""
+    quote = make_quote("the peacekeepers are ready")
+    for _ in range(12):
+        assert Quote.objects.published().ranked_matches("peacekeepers") == [quote.pk]
+        assert list(Quote.objects.search("peacekeepers")[:5]) == [quote]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%tsquery%%'")
+        searches = [statement for (statement,) in cursor.fetchall()]
+    assert len(searches) >= 2
+    assert all("'peacekeepers'" in statement for statement in searches)
 
 
 @postgresql_only

@@ -27,6 +27,7 @@ from articles.importing.readers import FORMATS, read_paths
 from articles.importing.records import RejectedRecord
 from articles.importing.store import read_article, store_article, store_new_articles
 from articles.models import ImportOutcome
+from articles.search import compact_recent_tables
 
 logger = logging.getLogger(__name__)
 RELAXED_CONNECTIONS = weakref.WeakSet()
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         if progress:
             progress.finish()
         if counts[ImportOutcome.CREATED] or counts[ImportOutcome.UPDATED]:
+            compact_recent_tables()
             refresh_statistics()
         summary = ", ".join(f"{count} {action}" for action, count in counts.items())
         if counts["rejected"]:
