@@ -403,8 +403,10 @@ def union_of_matches(
     ranked_only = newest_and_among is not None
     for queryset, column in searched:
         matching, matching_params = queryset.matching_ids(text, ranked_only)
-        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
-        parts.append(f"SELECT {column} FROM {table} WHERE id IN ({matching})")
+        if column != "id":
+            table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+            matching = f"SELECT {column} FROM {table} WHERE id IN ({matching})"
+        parts.append(matching)
         params += matching_params
         if ranked_only:
             matching_among, among_params = queryset.matching_within(text, column, newest_and_among)
