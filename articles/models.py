@@ -24,7 +24,7 @@ from simple_history.utils import get_history_manager_for_model
 from .importing.dateline import derive_headline, parse_dateline
 from .importing.records import ArticleRecord
 from .loading import RowLoadedModel
-from .search import SearchableQuerySet, search_words, union_of_matches
+from .search import MatchingIds, SearchableQuerySet, search_words
 
 WHITESPACE = re.compile(r"\s+")
 NOT_A_WORD = re.compile(r"[^\w\s]")
@@ -468,40 +468,36 @@ MOST_QUOTED_SEARCHED = 200
 
 
 class SpeakerQuerySet(SearchableQuerySet):
-    search_fields = ("name",)
+    # One document holds a speaker's name and all its aliases': one search of one index, where a name and its
+    # aliases searched apart made a union of four searches, with every alias of the most quoted speakers read
+    # (12,516 at 100,000 articles): the speakers holding "minister" took 4.8 ms on PostgreSQL, against 1.1.
+    search_fields = ("name", "aliases__name")
 
     def named(self):
         """People and bodies, which are shared across articles."""
         return self.exclude(kind=Speaker.Kind.UNNAMED)
 
     def search(self, text: str):
-        """Speakers whose name, or one of whose aliases, holds every word of ``text``; in this queryset's order.
-
-        Through the full-text indexes of both, in one list of ids: a name matched by its letters anywhere
-        would be a scan of every speaker and alias, and so would two lists joined by OR.
-        """
+        """Speakers whose name, or one of whose aliases, holds every word of ``text``; in this queryset's order."""
         if not search_words(text):
             return self.none()
-        return self.filter(pk__in=union_of_matches(text, self.named_in()))
+        return self.filter(pk__in=MatchingIds(self, text))
 
     def ranked_matches(self, text: str) -> list[int]:
         """The ids of this queryset's speakers whose name or an alias holds every word of ``text``, among the newest
-        RANKED_MATCHES of each and among the MOST_QUOTED_SEARCHED most quoted speakers; the most quoted first."""
+        RANKED_MATCHES and among the MOST_QUOTED_SEARCHED most quoted speakers; the most quoted first."""
         if not search_words(text) or self.query.is_empty():
             return []
         # A common word's newest matches are mostly stories' unnamed sources ("a Trump aide"): the best-known
         # speakers, whose rows are among the oldest, are looked for among the most quoted as well.
         table = connections[self.db].ops.quote_name(Speaker._meta.db_table)
         most_quoted = f"SELECT id FROM {table} ORDER BY quote_count DESC LIMIT {MOST_QUOTED_SEARCHED}"  # noqa: S608
-        matching = union_of_matches(text, self.named_in(), newest_and_among=(most_quoted, ()))
+        newest, newest_params = self.matching_ids(text, ranked_only=True)
+        among, among_params = self.matching_within(text, (most_quoted, ()))
         conditions, params = self.own_conditions()
-        where = f"id IN ({matching.sql})" + (f" AND ({conditions})" if conditions else "")
+        where = f"id IN ({newest} UNION {among})" + (f" AND ({conditions})" if conditions else "")
         sql = f"SELECT id FROM {table} WHERE {where} ORDER BY quote_count DESC, name, id"  # noqa: S608 - parameters
-        return self.ids_of(sql, (*matching.params, *params))
-
-    def named_in(self) -> list[tuple[SearchableQuerySet, str]]:
-        """Where a speaker's names are searched: their own, and their aliases' (by the speaker they name)."""
-        return [(Speaker.objects.using(self.db), "id"), (SpeakerAlias.objects.using(self.db), "speaker_id")]
+        return self.ids_of(sql, (*newest_params, *among_params, *params))
 
     def public(self):
         """Speakers readers may see: those with a published quote or pledge."""
@@ -646,10 +642,6 @@ class SpeakerRole(RowLoadedModel):
         return f"{self.speaker_id} {self.speaker_role}: {self.quote_count}"
 
 
-class SpeakerAliasQuerySet(SearchableQuerySet):
-    search_fields = ("name",)
-
-
 class SpeakerAlias(RowLoadedModel):
     """A name under which a person or body is found across articles; each leads to one speaker."""
 
@@ -657,7 +649,6 @@ class SpeakerAlias(RowLoadedModel):
     name = models.CharField(max_length=200)
     key = models.CharField(max_length=200, unique=True, editable=False)
 
-    objects = SpeakerAliasQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -5,9 +5,14 @@ index covers; SQLite uses an FTS5 table kept in step with its model's table by t
 of the newest rows alone, where it ranks the newest matches of a common word. Both are
 created by migrations (through the functions below), so a model only names the columns it searches.
 Neither is a model field: the database fills them, and queries reach them in SQL of their own.
+
+A searched field may also belong to the rows that point at the model ("aliases__name": the names of a speaker's
+aliases). Their text joins the model's own in one document, which triggers on both tables keep current: on
+PostgreSQL a column that they write, on SQLite an FTS5 table holding its own copy of the text, with no recent table.
 """
 
 import re
+from typing import NamedTuple
 
 from django.apps import apps
 from django.core.exceptions import FullResultSet
@@ -38,6 +43,28 @@ RECENT_ROWS = 5_000
 def search_words(text: str) -> list[str]:
     """The words of ``text`` a search looks for, without any query syntax."""
     return WORD.findall(text)[:MAX_WORDS]
+
+
+class RelatedText(NamedTuple):
+    """The text of a field of the rows pointing at a searched model, which its search document includes."""
+
+    table: str  # of the rows pointing at the model
+    column: str  # their foreign key to the model
+    field: str  # their text
+    name: str  # the text's column in an FTS5 table, and part of the names of the SQL that keeps it
+
+
+def own_and_related(model, fields) -> tuple[list[str], list[RelatedText]]:
+    """``model``'s own searched fields, and those of the rows pointing at it ("aliases__name")."""
+    own, related = [], []
+    for field in fields:
+        if "__" not in field:
+            own.append(field)
+            continue
+        relation, related_field = field.split("__")
+        pointing = model._meta.get_field(relation)
+        related.append(RelatedText(pointing.related_model._meta.db_table, pointing.field.column, related_field, field))
+    return own, related
 
 
 def fts5_match(text: str) -> str:
@@ -78,13 +105,76 @@ def postgresql_statements(model, fields, quote) -> list[str]:
     scan tests cost a look-up in the TOAST table (articles holding "government": 1.35 ms, against 0.52 inline).
     """
     table = quote(model._meta.db_table)
-    text = " || ' ' || ".join(f"COALESCE({quote(field)}, '')" for field in fields)
+    own, related = own_and_related(model, fields)
+    index = f"CREATE INDEX {quote(search_index_name(model))} ON {table} USING gin (search_document)"
+    if related:
+        return [*postgresql_related_statements(model, own, related, quote), index]
+    text = postgresql_text(own, quote, "")
     return [
         f"ALTER TABLE {table} ADD COLUMN search_document tsvector "
         f"GENERATED ALWAYS AS (to_tsvector('{SEARCH_CONFIG}'::regconfig, {text})) STORED",
         documents_in_rows(table),
-        f"CREATE INDEX {quote(search_index_name(model))} ON {table} USING gin (search_document)",
+        index,
     ]
+
+
+def postgresql_text(fields, quote, row: str) -> str:
+    """SQL for the text of ``fields`` of a row (``row`` is "NEW." in a row's trigger, else "")."""
+    return " || ' ' || ".join(f"COALESCE({row}{quote(field)}, '')" for field in fields)
+
+
+def postgresql_related_statements(model, own, related: list[RelatedText], quote) -> list[str]:
+    """A search document column that triggers write: as a row of ``model`` is written, and after each statement
+    writing rows that point at it, for the rows of ``model`` they point at (before and after, for a row moved to
+    another); its first fill.
+
+    A generated column can read its own row alone. Triggers for each statement, not each row: an import adds a
+    speaker's aliases in one statement, which writes the speaker's document once.
+    """
+    table, functions = quote(model._meta.db_table), postgresql_functions(model, related)
+    related_text = " || ' ' || ".join(
+        f"COALESCE((SELECT string_agg({quote(text.field)}, ' ') FROM {quote(text.table)} "
+        f"WHERE {quote(text.column)} = row_id), '')"
+        for text in related
+    )
+    statements = [
+        f"ALTER TABLE {table} ADD COLUMN search_document tsvector",
+        documents_in_rows(table),
+        f"CREATE FUNCTION {functions['document']}(row_id bigint, own_text text) RETURNS tsvector LANGUAGE sql "
+        f"STABLE AS $$ SELECT to_tsvector('{SEARCH_CONFIG}'::regconfig, own_text || ' ' || {related_text}) $$",
+        f"CREATE FUNCTION {functions['row']}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"NEW.search_document := {functions['document']}(NEW.id, {postgresql_text(own, quote, 'NEW.')}); "
+        f"RETURN NEW; END $$",
+        f"CREATE TRIGGER {functions['row']} BEFORE INSERT OR UPDATE OF {', '.join(map(quote, own))} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {functions['row']}()",
+    ]
+    rewrite = f"UPDATE {table} SET search_document = {functions['document']}(id, {postgresql_text(own, quote, '')})"
+    for text in related:
+        function = functions[text.name]
+        statements.append(
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"{rewrite} WHERE id IN (SELECT {quote(text.column)} FROM changed); RETURN NULL; END $$"
+        )
+        for trigger, event, rows in [
+            ("insert", "INSERT", "NEW"),
+            ("delete", "DELETE", "OLD"),
+            ("update_old", "UPDATE", "OLD"),
+            ("update_new", "UPDATE", "NEW"),
+        ]:
+            statements.append(
+                f"CREATE TRIGGER {function}_{trigger} AFTER {event} ON {quote(text.table)} "
+                f"REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
+    return [*statements, rewrite]
+
+
+def postgresql_functions(model, related: list[RelatedText]) -> dict[str, str]:
+    """The names of the functions that keep the search document of ``model`` current, by their part: "document"
+    computes a row's, "row" is its row trigger's, and one for each text of ``related`` is its table's triggers'."""
+    prefix = f"{model._meta.db_table}_search"
+    return {"document": f"{prefix}_document", "row": f"{prefix}_row"} | {
+        text.name: f"{prefix}_{text.name}" for text in related
+    }
 
 
 def documents_in_rows(table: str) -> str:
@@ -110,22 +200,34 @@ def search_indexes(app_label: str, searched: dict[str, tuple[str, ...]]) -> migr
 def drop_search_index(model, fields, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        table = schema_editor.quote_name(model._meta.db_table)
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(search_index_name(model))}")
+        table, quote = schema_editor.quote_name(model._meta.db_table), schema_editor.quote_name
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(search_index_name(model))}")
+        # Each trigger goes with its function, and the document's function last, as they were made.
+        for function in reversed(postgresql_functions(model, own_and_related(model, fields)[1]).values()):
+            schema_editor.execute(f"DROP ROUTINE IF EXISTS {function} CASCADE")
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_document")
     elif vendor == "sqlite":
-        for statement in fts5_drop_statements(model):
+        for statement in fts5_drop_statements(model, fields):
             schema_editor.execute(statement)
 
 
-def fts5_drop_statements(model) -> list[str]:
-    triggers = [f"DROP TRIGGER IF EXISTS {trigger}" for trigger in fts5_triggers(model)]
+def fts5_drop_statements(model, fields) -> list[str]:
+    triggers = [f"DROP TRIGGER IF EXISTS {trigger}" for trigger in fts5_triggers(model, fields)]
     return [*triggers, f"DROP TABLE IF EXISTS {fts5_table(model)}", f"DROP TABLE IF EXISTS {fts5_recent_table(model)}"]
 
 
-def fts5_triggers(model) -> list[str]:
+def fts5_tables(model, fields) -> list[str]:
+    """The FTS5 tables that fts5_statements() makes for ``model``: a recent table only where every field is its own."""
+    return [fts5_table(model)] + ([] if own_and_related(model, fields)[1] else [fts5_recent_table(model)])
+
+
+def fts5_triggers(model, fields) -> list[str]:
     """The names of the triggers that fts5_statements() makes to keep ``model``'s FTS5 tables current."""
-    return [f"{fts5_table(model)}_{event}" for event in ("insert", "delete", "update")]
+    table, events = fts5_table(model), ("insert", "delete", "update")
+    related = own_and_related(model, fields)[1]
+    return [f"{table}_{event}" for event in events] + [
+        f"{table}_{text.name}_{event}" for text in related for event in events
+    ]
 
 
 def fts5_statements(model, fields) -> list[str]:
@@ -135,15 +237,17 @@ def fts5_statements(model, fields) -> list[str]:
     The recent table holds every row from the RECENT_ROWSth newest id on: a new row is the newest, and pushes
     the oldest out. It keeps its own copy so that pushing a row out can never remove what it did not index.
     """
+    own, related = own_and_related(model, fields)
+    if related:
+        return fts5_related_statements(model, own, related)
     source, table, recent = model._meta.db_table, fts5_table(model), fts5_recent_table(model)
     columns = ", ".join(fields)
     new_values = ", ".join(f"new.{field}" for field in fields)
     old_values = ", ".join(f"old.{field}" for field in fields)
     new_assignments = ", ".join(f"{field} = new.{field}" for field in fields)
-    tokenize = "tokenize='porter unicode61 remove_diacritics 2'"
     return [
-        f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='{source}', content_rowid='id', {tokenize})",
-        f"CREATE VIRTUAL TABLE {recent} USING fts5({columns}, {tokenize})",
+        f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='{source}', content_rowid='id', {FTS5_TOKENIZE})",
+        f"CREATE VIRTUAL TABLE {recent} USING fts5({columns}, {FTS5_TOKENIZE})",
         f"CREATE TRIGGER {table}_insert AFTER INSERT ON {source} BEGIN "
         f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {new_values}); "
         f"INSERT INTO {recent}(rowid, {columns}) VALUES (new.id, {new_values}); "
@@ -159,6 +263,45 @@ def fts5_statements(model, fields) -> list[str]:
         f"INSERT INTO {recent}(rowid, {columns}) SELECT id, {columns} FROM {source} "
         f"WHERE id > (SELECT MAX(id) FROM {source}) - {RECENT_ROWS}",
     ]
+
+
+FTS5_TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
+
+
+def fts5_related_statements(model, own, related: list[RelatedText]) -> list[str]:
+    """An FTS5 table holding its own copy of each row's own text and of the text of the rows pointing at it (one
+    column each); triggers on both tables that keep it current; and its first fill."""
+    source, table = model._meta.db_table, fts5_table(model)
+
+    def related_text(text: RelatedText, row_id: str) -> str:
+        return f"(SELECT group_concat({text.field}, ' ') FROM {text.table} WHERE {text.column} = {row_id})"
+
+    def rewrite(text: RelatedText, row_id: str) -> str:
+        return f"UPDATE {table} SET {text.name} = {related_text(text, row_id)} WHERE rowid = {row_id};"
+
+    def values(row: str) -> str:
+        return ", ".join([*(f"{row}.{field}" for field in own), *(related_text(text, f"{row}.id") for text in related)])
+
+    columns = ", ".join([*own, *(text.name for text in related)])
+    statements = [
+        f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, {FTS5_TOKENIZE})",
+        f"CREATE TRIGGER {table}_insert AFTER INSERT ON {source} BEGIN "
+        f"INSERT INTO {table}(rowid, {columns}) VALUES (new.id, {values('new')}); END",
+        f"CREATE TRIGGER {table}_delete AFTER DELETE ON {source} BEGIN DELETE FROM {table} WHERE rowid = old.id; END",
+        f"CREATE TRIGGER {table}_update AFTER UPDATE OF {', '.join(own)} ON {source} BEGIN "
+        f"UPDATE {table} SET {', '.join(f'{field} = new.{field}' for field in own)} WHERE rowid = old.id; END",
+    ]
+    for text in related:
+        moved = f"{rewrite(text, f'old.{text.column}')} {rewrite(text, f'new.{text.column}')}"
+        statements += [
+            f"CREATE TRIGGER {table}_{text.name}_insert AFTER INSERT ON {text.table} BEGIN "
+            f"{rewrite(text, f'new.{text.column}')} END",
+            f"CREATE TRIGGER {table}_{text.name}_delete AFTER DELETE ON {text.table} BEGIN "
+            f"{rewrite(text, f'old.{text.column}')} END",
+            f"CREATE TRIGGER {table}_{text.name}_update AFTER UPDATE OF {text.field}, {text.column} "
+            f"ON {text.table} BEGIN {moved} END",
+        ]
+    return [*statements, f"INSERT INTO {table}(rowid, {columns}) SELECT id, {values(source)} FROM {source}"]
 
 
 # The order of a search's results: by relevance (the newest matches), then newest first.
@@ -295,29 +438,24 @@ class SearchableQuerySet(models.QuerySet):
             sql = f"SELECT id FROM ({sql} ORDER BY {newest} DESC LIMIT {RANKED_MATCHES}) AS newest"
         return sql, params
 
-    def matching_within(self, text: str, column: str, within: tuple[str, tuple]) -> tuple[str, tuple]:
-        """SQL for the ``column`` of the rows holding every word of ``text`` whose ``column`` is among the few ids
-        that the SQL ``within`` selects; and its parameters.
+    def matching_within(self, text: str, within: tuple[str, tuple]) -> tuple[str, tuple]:
+        """SQL for the ids of the rows holding every word of ``text`` that are among the few ids that the SQL
+        ``within`` selects; and its parameters.
 
         On PostgreSQL each of those ids' rows is tested for the words. FTS5 reads every match and looks each up
         among those ids, where looking up each of the ids' rows among the matches first listed every match of a
-        common word: at 100,000 articles, the 200 most quoted speakers named "government" took 0.38 ms, not
-        0.95, and those with an alias that is, 0.06 ms, not 0.70.
+        common word: at 100,000 articles, the 200 most quoted speakers named "government" took 0.38 ms, not 0.95.
         """
         within_sql, within_params = within
-        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
         if connections[self.db].vendor == "postgresql":
-            condition = f"{column} IN ({within_sql}) AND {table}.search_document @@ {postgresql_tsquery(text)}"
-            return f"SELECT {column} FROM {table} WHERE {condition}", within_params
-        fts, params = fts5_table(self.model), (fts5_match(text), *within_params)
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            condition = f"id IN ({within_sql}) AND {table}.search_document @@ {postgresql_tsquery(text)}"
+            return f"SELECT id FROM {table} WHERE {condition}", within_params
         # The unary plus keeps SQLite from looking up each of the ids in FTS5, one search of its index each.
-        # A match's rowid is the row's id: reading each matching row for it took three times as long.
-        if column == "id":
-            return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s AND +rowid IN ({within_sql})", params
-        joined = f"{fts} JOIN {table} ON {table}.id = {fts}.rowid"
-        return (
-            f"SELECT {table}.{column} FROM {joined} WHERE {fts} MATCH %s AND +{table}.{column} IN ({within_sql})",
-            params,
+        fts = fts5_table(self.model)
+        return f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s AND +rowid IN ({within_sql})", (
+            fts5_match(text),
+            *within_params,
         )
 
     def rank_of_newest(self, text: str) -> Expression:
@@ -393,32 +531,6 @@ def postgresql_tsquery(text: str) -> str:
     return f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, '{' '.join(search_words(text))}')"
 
 
-def union_of_matches(
-    text: str, searched: list[tuple[SearchableQuerySet, str]], newest_and_among: tuple[str, tuple] | None = None
-) -> RawSQL:
-    """One list of ids, for an IN, from several searched tables: for each queryset, its matching rows'
-    ``column`` (their own id, or the id of what they belong to).
-
-    One list, so that the database reads each table's index once; two lists joined by OR make it scan
-    the outer table. ``newest_and_among`` (SQL for some ids, e.g. the most quoted speakers', and its parameters)
-    keeps only the newest RANKED_MATCHES matches of each table, and every match whose ``column`` is one of those ids.
-    """
-    parts, params = [], ()
-    ranked_only = newest_and_among is not None
-    for queryset, column in searched:
-        matching, matching_params = queryset.matching_ids(text, ranked_only)
-        if column != "id":
-            table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
-            matching = f"SELECT {column} FROM {table} WHERE id IN ({matching})"
-        parts.append(matching)
-        params += matching_params
-        if ranked_only:
-            matching_among, among_params = queryset.matching_within(text, column, newest_and_among)
-            parts.append(matching_among)
-            params += among_params
-    return RawSQL(" UNION ".join(parts), params)
-
-
 def restore_sqlite_search(using="default", **kwargs):
     """Re-create any FTS5 table or trigger that a migration dropped, or that an older version of this module
     did not make, and refill those tables.
@@ -434,10 +546,11 @@ def restore_sqlite_search(using="default", **kwargs):
         cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = {name for (name,) in cursor.fetchall()}
     for model in searched_models():
-        needed = {fts5_table(model), fts5_recent_table(model), *fts5_triggers(model)}
-        if needed <= present or model._meta.db_table not in present:
+        search_fields = search_fields_of(model)
+        needed = {*fts5_tables(model, search_fields), *fts5_triggers(model, search_fields)}
+        tables = {model._meta.db_table, *(text.table for text in own_and_related(model, search_fields)[1])}
+        if needed <= present or not tables <= present:
             continue
-        search_fields = model._default_manager._queryset_class.search_fields
         with connection.schema_editor() as schema_editor:
             drop_search_index(model, search_fields, schema_editor)
             create_search_index(model, search_fields, schema_editor)
@@ -457,7 +570,8 @@ def compact_recent_tables(using="default") -> None:
     with connection.cursor() as cursor:
         for model in searched_models():
             recent = fts5_recent_table(model)
-            cursor.execute(f"INSERT INTO {recent}({recent}) VALUES ('optimize')")
+            if recent in fts5_tables(model, search_fields_of(model)):
+                cursor.execute(f"INSERT INTO {recent}({recent}) VALUES ('optimize')")
 
 
 def searched_models() -> list[type[models.Model]]:
@@ -467,3 +581,8 @@ def searched_models() -> list[type[models.Model]]:
         for model in apps.get_models()
         if issubclass(getattr(model._default_manager, "_queryset_class", object), SearchableQuerySet)
     ]
+
+
+def search_fields_of(model) -> tuple[str, ...]:
+    """The fields that a searched model's documents hold."""
+    return model._default_manager._queryset_class.search_fields

@@ -84,7 +84,22 @@ def pages(database: str) -> dict[str, str]:
         "api pledges": "/api/pledges/",
         "_speaker_id": str(Speaker.objects.get(slug=speaker).pk),
         "_quotes": str(Quote.objects.count()),
+        "_settings": database_settings(),
     }
+
+
+def database_settings() -> str:
+    """The PostgreSQL server's settings that the figures depend on (README, "PostgreSQL's settings"); "" on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        shown = []
+        for setting in ("shared_buffers", "random_page_cost"):
+            cursor.execute(f"SHOW {setting}")
+            shown.append(f"{setting} {cursor.fetchone()[0]}")
+    return f"; {', '.join(shown)}"
 
 
 def django_setup(database: str) -> None:
@@ -282,10 +297,10 @@ def main() -> int:
     args = parser.parse_args()
     prepare(args.database)
     paths = pages(args.database)
-    speaker_id, quotes = paths.pop("_speaker_id"), paths.pop("_quotes")
+    speaker_id, quotes, settings = paths.pop("_speaker_id"), paths.pop("_quotes"), paths.pop("_settings")
     if args.only:
         paths = {name: path for name, path in paths.items() if name == "/healthz" or name in args.only}
-    sys.stdout.write(f"{args.database}: {quotes} quotes\n")
+    sys.stdout.write(f"{args.database}: {quotes} quotes{settings}\n")
     if not args.queries_only:
         if not shutil.which("wrk"):
             raise SystemExit("wrk is missing: apt-get install wrk")
