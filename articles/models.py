@@ -470,7 +470,7 @@ MOST_QUOTED_SEARCHED = 200
 class SpeakerQuerySet(SearchableQuerySet):
     # One document holds a speaker's name and all its aliases': one search of one index, where a name and its
     # aliases searched apart made a union of four searches, with every alias of the most quoted speakers read
-    # (12,516 at 100,000 articles): the speakers holding "minister" took 4.8 ms on PostgreSQL, against 1.1.
+    # (12,516 at 100,000 articles): the speakers holding "minister" took 4.8 ms on PostgreSQL, against 1.0.
     search_fields = ("name", "aliases__name")
 
     def named(self):
