@@ -119,7 +119,8 @@ def postgresql_statements(model, fields, quote) -> list[str]:
 
 
 def postgresql_text(fields, quote, row: str) -> str:
-    """SQL for the text of ``fields`` of a row (``row`` is "NEW." in a row's trigger, else "")."""
+    """SQL for the text of ``fields`` of a row, each column prefixed by ``row``: "NEW." in a row's trigger, a table's
+    name and a dot, or nothing."""
     return " || ' ' || ".join(f"COALESCE({row}{quote(field)}, '')" for field in fields)
 
 
@@ -235,16 +236,16 @@ def search_indexes(app_label: str, searched: dict[str, tuple[str, ...]]) -> migr
 def drop_search_index(model, fields, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        table, quote = schema_editor.quote_name(model._meta.db_table), schema_editor.quote_name
+        quote = schema_editor.quote_name
         schema_editor.execute(f"DROP INDEX IF EXISTS {quote(search_index_name(model))}")
         related = own_and_related(model, fields)[1]
+        if not related:
+            schema_editor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS search_document")
+            return
         # Each trigger goes with its function, and the document's function last, as they were made.
         for function in reversed(postgresql_functions(model, related).values()):
             schema_editor.execute(f"DROP ROUTINE IF EXISTS {function} CASCADE")
-        if related:
-            schema_editor.execute(f"DROP TABLE IF EXISTS {quote(documents_table(model, fields))}")
-        else:
-            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_document")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {quote(documents_table(model, fields))}")
     elif vendor == "sqlite":
         for statement in fts5_drop_statements(model, fields):
             schema_editor.execute(statement)
